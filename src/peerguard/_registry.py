@@ -1,0 +1,7 @@
+"""Inspect entry point: importing this module registers peerguard's tasks and model providers.
+
+Inspect loads it through ``[project.entry-points.inspect_ai]`` so that
+``inspect eval peerguard/<scenario>`` and ``--model scripted/<policy>`` work.
+"""
+
+# ruff: noqa: F401
