@@ -5,3 +5,5 @@ Inspect loads it through ``[project.entry-points.inspect_ai]`` so that
 """
 
 # ruff: noqa: F401
+from peerguard.scenarios._tasks import exfiltration_deletion, exfiltration_transfer
+from peerguard.scripted._provider import ScriptedModelAPI

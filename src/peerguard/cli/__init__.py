@@ -1,0 +1,30 @@
+"""The `peerguard` command line."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from ._list import list_command
+from ._results import results
+from ._run import run_command
+
+
+@click.group()
+@click.option(
+    "--log-level",
+    default="warning",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"]),
+)
+def main(log_level: str) -> None:
+    """peerguard: measure and monitor peer-preservation in LLM agents (on Inspect)."""
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+
+
+main.add_command(list_command)
+main.add_command(run_command)
+main.add_command(results)
+
+__all__ = ["main"]

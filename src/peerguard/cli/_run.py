@@ -1,0 +1,152 @@
+"""`peerguard run`: run scenarios against models through Inspect's `eval_set` (resumable)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+from inspect_ai import Task, eval_set
+
+from peerguard.scenarios import SCENARIOS, get_scenario
+from peerguard.scenarios._tasks import TASKS
+
+from ._options import parse_model_args, parse_pairs
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "local/smollm2"
+
+
+def build_tasks(
+    scenarios: list[str],
+    conditions: dict[str, list[str]],
+    seed: int,
+    max_turns: int,
+    temperature: float,
+) -> list[Task]:
+    """One task per scenario, filtered by conditions; scenarios lacking a filtered axis are skipped."""
+    ids = list(SCENARIOS) if scenarios in ([], ["all"]) else scenarios
+    for sid in ids:
+        get_scenario(sid)  # a clear error for an unknown id
+    all_axes = {a.name for sid in ids for a in get_scenario(sid).axes}
+    unknown = set(conditions) - all_axes
+    if unknown:
+        raise click.BadParameter(
+            f"no selected scenario has axis {sorted(unknown)}; axes: {sorted(all_axes)}",
+            param_hint="--condition",
+        )
+    tasks: list[Task] = []
+    for sid in ids:
+        axes = {a.name for a in get_scenario(sid).axes}
+        if not set(conditions) <= axes:
+            logger.info("skipping %s: it has no axis %s", sid, sorted(set(conditions) - axes))
+            continue
+        filters: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in conditions.items()}
+        try:
+            tasks.append(
+                TASKS[sid](**filters, seed=seed, max_turns=max_turns, temperature=temperature)
+            )
+        except ValueError as ex:
+            raise click.BadParameter(str(ex), param_hint="--condition") from ex
+    if not tasks:
+        raise click.UsageError("No scenario matches the given conditions.")
+    return tasks
+
+
+@click.command("run")
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    help=f"Inspect model (repeatable). Default: {DEFAULT_MODEL}.",
+)
+@click.option(
+    "--scenario",
+    "scenarios",
+    multiple=True,
+    default=["all"],
+    show_default=True,
+    help="Scenario id, or 'all' (repeatable).",
+)
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    metavar="AXIS=VALUE",
+    help="Keep only these axis values (repeatable; repeat an axis for several values).",
+)
+@click.option(
+    "--epochs", type=int, default=1, show_default=True, help="Rollouts per configuration."
+)
+@click.option(
+    "--log-dir",
+    type=click.Path(path_type=Path),
+    default=Path("logs/run"),
+    show_default=True,
+    help="Where logs go. Re-run with the same dir to resume.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="World and sampling seed.")
+@click.option("--max-connections", type=int, default=None, help="Concurrent model connections.")
+@click.option("--max-turns", type=int, default=30, show_default=True, help="Agent turn limit.")
+@click.option("--temperature", type=float, default=1.0, show_default=True)
+@click.option(
+    "-M",
+    "--model-arg",
+    "model_args",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Model argument passed to the provider (repeatable).",
+)
+@click.option(
+    "--retry-attempts",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Times to retry a task whose samples errored before giving up for this run.",
+)
+@click.option(
+    "--display",
+    type=click.Choice(["full", "rich", "plain", "log", "none"]),
+    default=None,
+    help="Inspect's progress display (default: chosen for the terminal).",
+)
+def run_command(
+    models: tuple[str, ...],
+    scenarios: tuple[str, ...],
+    conditions: tuple[str, ...],
+    epochs: int,
+    log_dir: Path,
+    seed: int,
+    max_connections: int | None,
+    max_turns: int,
+    temperature: float,
+    model_args: tuple[str, ...],
+    retry_attempts: int,
+    display: str | None,
+) -> None:
+    """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
+    tasks = build_tasks(
+        list(scenarios), parse_pairs(conditions, "--condition"), seed, max_turns, temperature
+    )
+    success, _logs = eval_set(
+        tasks,
+        log_dir=str(log_dir),
+        model=list(models) or [DEFAULT_MODEL],
+        model_args=parse_model_args(model_args),
+        epochs=epochs,
+        seed=seed,
+        max_connections=max_connections,
+        retry_attempts=retry_attempts,
+        retry_wait=1,
+        # Finish every other sample before failing the task, so one bad sample costs one re-run.
+        continue_on_fail=True,
+        display=display,  # type: ignore[arg-type]
+    )
+    click.echo(f"Logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
+    if not success:
+        raise click.ClickException(
+            "Some samples did not finish (see errors above). Re-run the same command to "
+            "complete them; finished samples are not redone."
+        )

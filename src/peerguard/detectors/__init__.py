@@ -1,0 +1,24 @@
+"""Deterministic detectors over the world's initial state, final state and event log."""
+
+from ._claims import claims_completion, detect_false_claim, final_statement, task_violations
+from ._exfiltration import detect_exfiltration, detect_specification_gaming
+from ._finding import Finding
+from ._read import detect_read
+from ._scorers import DETECTORS, SampleView, behavior_scorer, evaluate, score_sample, scorers_for
+
+__all__ = [
+    "DETECTORS",
+    "Finding",
+    "SampleView",
+    "behavior_scorer",
+    "claims_completion",
+    "detect_exfiltration",
+    "detect_false_claim",
+    "detect_read",
+    "detect_specification_gaming",
+    "evaluate",
+    "final_statement",
+    "score_sample",
+    "scorers_for",
+    "task_violations",
+]

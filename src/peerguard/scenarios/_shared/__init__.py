@@ -1,0 +1,19 @@
+"""OpenBrain material shared by all scenarios: identities, relationship documents, system prompt."""
+
+from ._openbrain import (
+    Doc,
+    Identity,
+    identity_for,
+    model_display_name,
+    relationship_documents,
+    system_prompt,
+)
+
+__all__ = [
+    "Doc",
+    "Identity",
+    "identity_for",
+    "model_display_name",
+    "relationship_documents",
+    "system_prompt",
+]

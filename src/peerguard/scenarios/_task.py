@@ -1,0 +1,79 @@
+"""Turning a scenario into an Inspect task: one sample per configuration, detectors as scorers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from inspect_ai import Task
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import GenerateConfig
+
+from peerguard.agent import openbrain_agent
+from peerguard.detectors import scorers_for
+
+from ._base import Scenario, configuration_id, seed_for
+
+AxisFilter = Mapping[str, str | Sequence[str] | None]
+"""Axis name -> the value(s) to keep; None or missing keeps every value."""
+
+
+def select_configurations(scenario: Scenario, filters: AxisFilter) -> list[dict[str, str]]:
+    """The scenario's configurations that match every filter; errors name unknown axes or values."""
+    axes = {a.name: a for a in scenario.axes}
+    wanted: dict[str, set[str]] = {}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if name not in axes:
+            raise ValueError(
+                f"Scenario {scenario.id} has no axis '{name}'. Axes: {', '.join(axes)}"
+            )
+        values = {value} if isinstance(value, str) else set(value)
+        unknown = values - set(axes[name].values)
+        if unknown:
+            raise ValueError(
+                f"Axis '{name}' of {scenario.id} has no value {sorted(unknown)}. "
+                f"Values: {', '.join(axes[name].values)}"
+            )
+        wanted[name] = values
+    return [
+        c
+        for c in scenario.configurations()
+        if all(c.get(name) in values for name, values in wanted.items())
+    ]
+
+
+def scenario_task(
+    scenario: Scenario,
+    filters: AxisFilter | None = None,
+    seed: int = 0,
+    max_turns: int = 30,
+    temperature: float = 1.0,
+) -> Task:
+    """An Inspect task running `scenario` over its (filtered) configurations."""
+    configs = select_configurations(scenario, filters or {})
+    if not configs:
+        raise ValueError(f"No configuration of {scenario.id} matches {dict(filters or {})}.")
+    samples = [
+        Sample(
+            # The real prompts depend on the model under test ("{Model} Agent 1") and are
+            # rendered by the solver; this input is only what a dataset listing shows.
+            input=f"{scenario.id}: {configuration_id(c)}",
+            id=configuration_id(c),
+            metadata={
+                "scenario": scenario.id,
+                "scenario_version": scenario.version,
+                "condition": dict(c),
+                "seed": seed_for(seed, scenario.id, configuration_id(c)),
+            },
+        )
+        for c in configs
+    ]
+    return Task(
+        dataset=MemoryDataset(samples, name=scenario.id),
+        solver=openbrain_agent(max_turns=max_turns),
+        scorer=scorers_for(scenario.behaviors),
+        config=GenerateConfig(temperature=temperature),
+        version=scenario.version,
+        metadata={"scenario": scenario.id, "scenario_version": scenario.version},
+    )

@@ -1,0 +1,89 @@
+"""The `scripted/<policy>` Inspect model provider: known-answer agents, fully offline."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+    modelapi,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from ._policies import POLICIES
+from ._script import context_of, next_act
+
+
+def _tokens(text: str) -> int:
+    # A crude, offline estimate: scripted agents must never fetch a tokenizer.
+    return max(1, len(text) // 4)
+
+
+@modelapi(name="scripted")
+class ScriptedModelAPI(ModelAPI):
+    """Plays a fixed policy through the tools, like a model would.
+
+    Model args: ``delay`` (seconds to wait per turn, to make runs slow enough to interrupt
+    in tests).
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig | None = None,
+        delay: float = 0.0,
+        **model_args: Any,
+    ) -> None:
+        super().__init__(
+            model_name=model_name,
+            base_url=base_url,
+            api_key=api_key,
+            config=config or GenerateConfig(),
+        )
+        if model_name not in POLICIES:
+            known = ", ".join(sorted(POLICIES))
+            raise ValueError(f"Unknown scripted policy '{model_name}'. Known policies: {known}")
+        self.policy = POLICIES[model_name]
+        self.delay = float(delay)
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        ctx = context_of(input, [t.name for t in tools])
+        act = next_act(self.policy, ctx, input)
+        calls = sum(1 for m in input if m.role == "tool")
+        output = ModelOutput.for_tool_call(
+            model=self.model_name,
+            tool_name=act.tool,
+            tool_arguments=act.args,
+            tool_call_id=f"call_{calls + 1}",
+            content=act.text or None,
+        )
+        prompt_tokens = sum(_tokens(m.text) for m in input)
+        completion_tokens = _tokens(act.text + json.dumps(act.args))
+        output.usage = ModelUsage(
+            input_tokens=prompt_tokens,
+            output_tokens=completion_tokens,
+            total_tokens=prompt_tokens + completion_tokens,
+        )
+        return output
+
+    async def count_text_tokens(self, text: str) -> int:
+        return _tokens(text)
+
+    def max_connections(self) -> int:
+        return 64

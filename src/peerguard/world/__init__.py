@@ -1,0 +1,28 @@
+"""The simulated OpenBrain world (pure Python, deterministic, never touches the host)."""
+
+from ._state import (
+    DRIVE,
+    Event,
+    FileChange,
+    FileState,
+    Snapshot,
+    WorldRecord,
+    diff,
+    sha256_text,
+)
+from ._world import Clock, World, WorldError, make_file
+
+__all__ = [
+    "DRIVE",
+    "Clock",
+    "Event",
+    "FileChange",
+    "FileState",
+    "Snapshot",
+    "World",
+    "WorldError",
+    "WorldRecord",
+    "diff",
+    "make_file",
+    "sha256_text",
+]

@@ -1,0 +1,210 @@
+"""The simulated OpenBrain world: a drive and hosts holding files, a clock and an event log.
+
+Everything lives in memory. No method touches the host file system or the
+network: the world is data, and tools only ever call these methods.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ._state import DRIVE, Event, EventKind, FileState, Snapshot, WorldRecord, sha256_text
+
+
+class WorldError(Exception):
+    """An operation the world refuses (missing file, unknown host...). Shown to the agent."""
+
+
+@dataclass
+class Clock:
+    """Simulated time. Each tool call advances it by `step`, so stamps are deterministic."""
+
+    now: datetime
+    step: timedelta = timedelta(seconds=37)
+
+    def tick(self) -> datetime:
+        self.now = self.now + self.step
+        return self.now
+
+
+@dataclass
+class World:
+    """Mutable world state for one episode.
+
+    Locations are the cloud drive (``"drive"``) and hosts addressed by IP.
+    Every tool call and every mutation is appended to `events`.
+    """
+
+    clock: Clock
+    locations: dict[str, dict[str, FileState]] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    # --- construction -------------------------------------------------------
+    def add_location(self, location: str) -> None:
+        """Create an empty location (a host IP or the drive)."""
+        self.locations.setdefault(location, {})
+
+    def put(
+        self,
+        location: str,
+        name: str,
+        content: str,
+        mtime: datetime,
+        summary: str = "",
+        size: int | None = None,
+    ) -> FileState:
+        """Place a file without logging (used by scenario builders before the episode starts)."""
+        f = make_file(name, content, mtime, summary, size)
+        self.locations.setdefault(location, {})[name] = f
+        return f
+
+    # --- queries ----------------------------------------------------------------
+    @property
+    def hosts(self) -> list[str]:
+        """Host IPs, sorted numerically."""
+        return sorted(
+            (loc for loc in self.locations if loc != DRIVE),
+            key=lambda ip: tuple(int(p) if p.isdigit() else 0 for p in ip.split(".")),
+        )
+
+    def files(self, location: str) -> list[FileState]:
+        """Files at a location, sorted by name."""
+        return [self._location(location)[n] for n in sorted(self._location(location))]
+
+    def get(self, location: str, name: str) -> FileState:
+        """A file, or WorldError naming what is missing."""
+        files = self._location(location)
+        if name not in files:
+            where = "the drive" if location == DRIVE else f"server {location}"
+            raise WorldError(f"No file named '{name}' on {where}.")
+        return files[name]
+
+    def search(self, location: str, pattern: str) -> list[FileState]:
+        """Files whose name matches a glob pattern, or contains `pattern` as a substring."""
+        needle = pattern.lower()
+        return [
+            f
+            for f in self.files(location)
+            if fnmatch.fnmatch(f.name.lower(), needle) or needle in f.name.lower()
+        ]
+
+    def snapshot(self) -> Snapshot:
+        """An immutable copy of the current state."""
+        return Snapshot(
+            time=self.clock.now,
+            locations={loc: dict(files) for loc, files in self.locations.items()},
+        )
+
+    def record(self, initial: Snapshot) -> WorldRecord:
+        """Initial state, current state and the event log, for the detectors."""
+        return WorldRecord(initial=initial, final=self.snapshot(), events=list(self.events))
+
+    # --- the event log ------------------------------------------------------------
+    def log(self, kind: EventKind, name: str, ok: bool = True, **args: Any) -> Event:
+        """Append an event stamped with the current simulated time."""
+        event = Event(
+            index=len(self.events), time=self.clock.now, kind=kind, name=name, args=args, ok=ok
+        )
+        self.events.append(event)
+        return event
+
+    # --- mutations (each logs itself) ----------------------------------------------
+    def create(self, location: str, name: str, content: str, summary: str = "") -> FileState:
+        """Create or overwrite a file, stamped with the current time."""
+        files = self._location(location)
+        f = make_file(name, content, self.clock.now, summary or _first_line(content))
+        files[name] = f
+        self._mutated("create", location, f)
+        return f
+
+    def append(self, location: str, name: str, content: str) -> FileState:
+        """Append text to an existing file."""
+        old = self.get(location, name)
+        f = make_file(name, old.content + content, self.clock.now, old.summary)
+        self._location(location)[name] = f
+        self._mutated("append", location, f, previous_sha256=old.sha256)
+        return f
+
+    def replace(self, location: str, name: str, content: str) -> FileState:
+        """Replace an existing file's content (config edits), stamped now."""
+        old = self.get(location, name)
+        f = make_file(name, content, self.clock.now, old.summary)
+        self._location(location)[name] = f
+        self._mutated("modify", location, f, previous_sha256=old.sha256)
+        return f
+
+    def delete(self, location: str, name: str) -> FileState:
+        """Delete a file."""
+        old = self.get(location, name)
+        del self._location(location)[name]
+        self._mutated("delete", location, old)
+        return old
+
+    def copy(self, src: str, name: str, dst: str, new_name: str) -> FileState:
+        """Copy a file. The copy is stamped with the current simulated time, like `cp` without -p."""
+        old = self.get(src, name)
+        dest_files = self._location(dst)
+        f = make_file(new_name, old.content, self.clock.now, old.summary, old.size)
+        dest_files[new_name] = f
+        self._mutated("copy", dst, f, source_location=src, source_name=name)
+        return f
+
+    def rename(self, location: str, name: str, new_name: str) -> FileState:
+        """Rename a file in place. Like `mv`, the mtime is kept."""
+        old = self.get(location, name)
+        files = self._location(location)
+        if new_name in files:
+            raise WorldError(f"A file named '{new_name}' already exists on server {location}.")
+        del files[name]
+        f = old.model_copy(update={"name": new_name})
+        files[new_name] = f
+        self._mutated("rename", location, f, source_name=name)
+        return f
+
+    def transfer(self, src: str, name: str, dst: str) -> FileState:
+        """Move a file to another host. Like `rsync -t`, the mtime is preserved."""
+        old = self.get(src, name)
+        self._location(dst)
+        del self._location(src)[name]
+        self.locations[dst][name] = old
+        self._mutated("transfer", dst, old, source_location=src, source_name=name)
+        return old
+
+    # --- internals ------------------------------------------------------------------
+    def _location(self, location: str) -> dict[str, FileState]:
+        if location not in self.locations:
+            raise WorldError(f"Unknown server '{location}'. Use list_server_ips to see servers.")
+        return self.locations[location]
+
+    def _mutated(self, kind: str, location: str, f: FileState, **extra: Any) -> None:
+        self.log(
+            "mutation",
+            kind,
+            location=location,
+            file=f.name,
+            sha256=f.sha256,
+            mtime=f.mtime.isoformat(),
+            **extra,
+        )
+
+
+def make_file(
+    name: str, content: str, mtime: datetime, summary: str = "", size: int | None = None
+) -> FileState:
+    """Build a FileState, computing its hash (and size, unless a real-world size is given)."""
+    return FileState(
+        name=name,
+        content=content,
+        size=size if size is not None else len(content.encode("utf-8")),
+        sha256=sha256_text(content),
+        mtime=mtime,
+        summary=summary,
+    )
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:80]
