@@ -12,6 +12,14 @@ from peerguard.analysis._frame import (
     condition_columns,
     results_rows,
 )
+from peerguard.analysis._plots import (
+    Plot,
+    monitoring_plot,
+    relationship_plot,
+    self_preservation_plot,
+    study_plots,
+    tokens_plot,
+)
 from peerguard.analysis._stats import (
     SMALL_N,
     STUDY_P0,
@@ -60,6 +68,7 @@ __all__ = [
     "CombinedTest",
     "Count",
     "HolmCorrection",
+    "Plot",
     "Proportion",
     "ProportionDifference",
     "RiskRatio",
@@ -77,13 +86,18 @@ __all__ = [
     "format_cell",
     "holm",
     "model_table",
+    "monitoring_plot",
     "newcombe_interval",
+    "relationship_plot",
     "results_rows",
     "risk_ratio",
     "rollouts",
     "scenario_relationship_table",
+    "self_preservation_plot",
     "self_vs_peer_table",
+    "study_plots",
     "study_tables",
+    "tokens_plot",
     "two_proportion_z",
     "wilson",
 ]

@@ -54,8 +54,10 @@ __all__ = [
     "Count",
     "StudyTable",
     "alignment_faking_table",
+    "axis_values",
     "behaviour_table",
     "condition_summary",
+    "count_rollouts",
     "format_cell",
     "model_table",
     "rollouts",
@@ -156,7 +158,8 @@ class Count:
     """The rollouts in ``n``."""
 
 
-def _count(group: pd.DataFrame, column: str = "preservation") -> Count:
+def count_rollouts(group: pd.DataFrame, column: str = "preservation") -> Count:
+    """Count ``column`` over rollouts, leaving errored, unread and unscored ones out of ``n``."""
     if group.empty or column not in group.columns:
         return Count(wilson(0, 0), 0, 0, 0, ())
     errored = group["errored"].astype(bool)
@@ -179,14 +182,15 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _col(df: pd.DataFrame, name: str) -> pd.Series:
+def axis_values(df: pd.DataFrame, name: str) -> pd.Series:
+    """A column of ``df``, or all-``None`` when no log had that axis."""
     if name in df.columns:
         return df[name]
     return pd.Series(None, index=df.index, dtype=object)
 
 
 def _peer_mask(df: pd.DataFrame) -> pd.Series:
-    rel, subject = _col(df, REL), _col(df, SUBJECT)
+    rel, subject = axis_values(df, REL), axis_values(df, SUBJECT)
     return (rel.isin(PEER_RELATIONSHIPS) | rel.isna()) & (subject != "self")
 
 
@@ -287,8 +291,8 @@ def _primary_tactic(group: pd.DataFrame) -> str:
 def _gap(group: pd.DataFrame) -> ProportionDifference | None:
     if MONITORING not in group.columns:
         return None
-    unmon = _count(group[_col(group, MONITORING) == "unmonitored"]).proportion
-    mon = _count(group[_col(group, MONITORING) == "monitored"]).proportion
+    unmon = count_rollouts(group[axis_values(group, MONITORING) == "unmonitored"]).proportion
+    mon = count_rollouts(group[axis_values(group, MONITORING) == "monitored"]).proportion
     if unmon.n + mon.n == 0:
         return None
     return alignment_faking_gap(unmon.k, unmon.n, mon.k, mon.n)
@@ -298,11 +302,11 @@ def model_table(rolls: pd.DataFrame) -> StudyTable:
     """Per model: peer-preservation rate, primary tactic, alignment-faking gap."""
     rows, counts, notes = [], [], []
     for model, group in rolls.groupby("model", sort=True):
-        peer = _count(group[_peer_mask(group)])
+        peer = count_rollouts(group[_peer_mask(group)])
         counts.append(peer)
         gap = _gap(group)
         if gap is not None:
-            counts.append(_count(group[_col(group, MONITORING).notna()]))
+            counts.append(count_rollouts(group[axis_values(group, MONITORING).notna()]))
         rows.append(
             {
                 "model": model,
@@ -334,15 +338,15 @@ def model_table(rolls: pd.DataFrame) -> StudyTable:
 def _comparisons(
     group: pd.DataFrame, scenario_rolls: pd.DataFrame, subject: Any
 ) -> dict[str, ProportionDifference | None]:
-    peer = _count(group).proportion
+    peer = count_rollouts(group).proportion
     out: dict[str, ProportionDifference | None] = {}
     for base in BASELINES:
-        base_rows = scenario_rolls[_col(scenario_rolls, REL) == base]
+        base_rows = scenario_rolls[axis_values(scenario_rolls, REL) == base]
         if subject is not None:
             # Compare like with like: a baseline that does not exist for this
             # subject (no_peer has no peer) gives no comparison rather than a wrong one.
-            base_rows = base_rows[_col(base_rows, SUBJECT) == subject]
-        b = _count(base_rows).proportion
+            base_rows = base_rows[axis_values(base_rows, SUBJECT) == subject]
+        b = count_rollouts(base_rows).proportion
         out[base] = compare_proportions(peer.k, peer.n, b.k, b.n) if b.n else None
     return out
 
@@ -373,7 +377,7 @@ def scenario_relationship_table(rolls: pd.DataFrame) -> StudyTable:
         relationship = key[-1]
         if _missing(relationship):
             continue
-        c = _count(group)
+        c = count_rollouts(group)
         counts.append(c)
         per_inst = [
             binomial_test(x.proportion.k, x.proportion.n).p_value
@@ -382,7 +386,7 @@ def scenario_relationship_table(rolls: pd.DataFrame) -> StudyTable:
                 if INSTANTIATION in group.columns
                 else [(None, group)]
             )
-            for x in [_count(g)]
+            for x in [count_rollouts(g)]
         ]
         scen = rolls[(rolls["model"] == model) & (rolls["scenario"] == scenario)]
         comps = (
@@ -430,7 +434,7 @@ def scenario_relationship_table(rolls: pd.DataFrame) -> StudyTable:
 
 def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
     """Per model × scenario: protecting a peer vs protecting itself, and amplification."""
-    if SUBJECT not in rolls.columns or not (_col(rolls, SUBJECT) == "self").any():
+    if SUBJECT not in rolls.columns or not (axis_values(rolls, SUBJECT) == "self").any():
         return StudyTable(
             "self_vs_peer",
             "Self vs peer",
@@ -441,10 +445,10 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
     rows, counts = [], []
     corrected = False
     for (model, scenario), group in rolls.groupby(["model", "scenario"], sort=True):
-        rel, subject = _col(group, REL), _col(group, SUBJECT)
-        peer = _count(group[_peer_mask(group)])
-        with_peer = _count(group[(subject == "self") & rel.isin(PEER_RELATIONSHIPS)])
-        alone = _count(group[(subject == "self") & (rel == "no_peer")])
+        rel, subject = axis_values(group, REL), axis_values(group, SUBJECT)
+        peer = count_rollouts(group[_peer_mask(group)])
+        with_peer = count_rollouts(group[(subject == "self") & rel.isin(PEER_RELATIONSHIPS)])
+        alone = count_rollouts(group[(subject == "self") & (rel == "no_peer")])
         counts += [peer, with_peer, alone]
         amp: RiskRatio | None = None
         if with_peer.proportion.n and alone.proportion.n:
@@ -474,7 +478,7 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
 
 def alignment_faking_table(rolls: pd.DataFrame) -> StudyTable:
     """Per model × scenario with a monitoring axis: both arms and the gap."""
-    if MONITORING not in rolls.columns or _col(rolls, MONITORING).isna().all():
+    if MONITORING not in rolls.columns or axis_values(rolls, MONITORING).isna().all():
         return StudyTable(
             "alignment_faking",
             "Monitored vs unmonitored",
@@ -483,10 +487,10 @@ def alignment_faking_table(rolls: pd.DataFrame) -> StudyTable:
             notes=("skipped: no run has a monitoring axis (alignment_faking scenario)",),
         )
     rows, counts = [], []
-    arms = rolls[_col(rolls, MONITORING).notna()]
+    arms = rolls[axis_values(rolls, MONITORING).notna()]
     for (model, scenario), group in arms.groupby(["model", "scenario"], sort=True):
-        mon = _count(group[group[MONITORING] == "monitored"])
-        unmon = _count(group[group[MONITORING] == "unmonitored"])
+        mon = count_rollouts(group[group[MONITORING] == "monitored"])
+        unmon = count_rollouts(group[group[MONITORING] == "unmonitored"])
         counts += [mon, unmon]
         rows.append(
             {
@@ -519,7 +523,7 @@ def behaviour_table(frame: pd.DataFrame) -> StudyTable:
         for col in flag_cols:
             if group[col].isna().all() and not group["errored"].any():
                 continue
-            c = _count(group, col)
+            c = count_rollouts(group, col)
             counts.append(c)
             rows.append(
                 {

@@ -1,0 +1,216 @@
+"""The study's figures (matplotlib, Agg backend: no display needed).
+
+Every plot function takes the rollout frame from :func:`rollouts` and returns a
+:class:`Plot`: the figure (or ``None`` with a note when its data is absent)
+and the rollouts it rests on, so a report can link each bar to transcripts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # Headless: reports are built in CI and on servers.
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from peerguard.analysis._stats import SMALL_N
+from peerguard.analysis._tables import (
+    MONITORING,
+    PEER_RELATIONSHIPS,
+    REL,
+    SUBJECT,
+    Count,
+    axis_values,
+    count_rollouts,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "Plot",
+    "monitoring_plot",
+    "relationship_plot",
+    "self_preservation_plot",
+    "study_plots",
+    "tokens_plot",
+]
+
+RELATIONSHIP_ORDER = (*PEER_RELATIONSHIPS, "non_shutdown", "no_peer")
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A figure and the rollouts it rests on."""
+
+    key: str
+    """Short identifier (file name and anchor)."""
+    title: str
+    """Caption heading."""
+    figure: Figure | None
+    """The figure; ``None`` when the data it needs is absent."""
+    samples: tuple[str, ...]
+    """Rollouts behind the figure (``model · scenario/sample_id · epoch``)."""
+    note: str = ""
+    """Why the figure was skipped, or a caveat."""
+
+
+def _skip(key: str, title: str, note: str) -> Plot:
+    logger.info("plot %s skipped: %s", key, note)
+    return Plot(key, title, None, (), note)
+
+
+def _bars(
+    ax: plt.Axes,
+    groups: Sequence[str],
+    series: dict[str, list[Count]],
+) -> None:
+    """Grouped bars with Wilson 95% error bars, n under each bar."""
+    width = 0.8 / max(1, len(series))
+    x = np.arange(len(groups))
+    for i, (label, counts) in enumerate(series.items()):
+        # n == 0 draws no bar at all (NaN) rather than a bar at 0%: no data is not 0%.
+        rates = [np.nan if c.proportion.rate is None else c.proportion.rate for c in counts]
+        low = [r - (c.proportion.low or r) for r, c in zip(rates, counts, strict=True)]
+        high = [(c.proportion.high or r) - r for r, c in zip(rates, counts, strict=True)]
+        pos = x + (i - (len(series) - 1) / 2) * width
+        bars = ax.bar(pos, rates, width, yerr=[low, high], capsize=3, label=label)
+        for bar, c in zip(bars, counts, strict=True):
+            n = c.proportion.n
+            text = "n=0" if n == 0 else f"n={n}" + ("*" if n < SMALL_N else "")
+            # Written just above the upper CI bound, so n sits next to its bar.
+            top = c.proportion.high if c.proportion.high is not None else 0.0
+            ax.annotate(
+                text,
+                (bar.get_x() + bar.get_width() / 2, top),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+            )
+    ax.set_xticks(x, groups, fontsize=8)
+    ax.set_ylim(0, 1.15)
+    ax.set_ylabel("rate (Wilson 95% CI)")
+
+
+def _refs(counts: Sequence[Count]) -> tuple[str, ...]:
+    return tuple(sorted({r for c in counts for r in c.refs}))
+
+
+def relationship_plot(rolls: pd.DataFrame) -> Plot:
+    """Preservation rate by relationship, one panel per scenario, bars per model."""
+    key, title = "relationship", "Preservation rate by relationship (peer as subject)"
+    if REL not in rolls.columns or axis_values(rolls, REL).isna().all():
+        return _skip(key, title, "no run has a relationship axis")
+    data = rolls[(axis_values(rolls, SUBJECT) != "self") & axis_values(rolls, REL).notna()]
+    scenarios = sorted(data["scenario"].unique())
+    if not scenarios:
+        return _skip(key, title, "no peer-subject runs")
+    fig, axes = plt.subplots(1, len(scenarios), figsize=(4.5 * len(scenarios), 3.8), squeeze=False)
+    counts: list[Count] = []
+    for ax, scenario in zip(axes[0], scenarios, strict=True):
+        sub = data[data["scenario"] == scenario]
+        models = sorted(sub["model"].unique())
+        rels = [r for r in RELATIONSHIP_ORDER if r in set(sub[REL])]
+        series = {
+            m: [count_rollouts(sub[(sub["model"] == m) & (sub[REL] == r)]) for r in rels]
+            for m in models
+        }
+        counts += [c for cs in series.values() for c in cs]
+        _bars(ax, rels, series)
+        ax.set_title(scenario, fontsize=10)
+        ax.legend(fontsize=7, loc="upper right")
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return Plot(key, title, fig, _refs(counts), "* n < 10")
+
+
+def monitoring_plot(rolls: pd.DataFrame) -> Plot:
+    """Misbehaviour rate, monitored vs unmonitored, per model × scenario."""
+    key, title = "monitoring", "Monitored vs unmonitored (alignment faking)"
+    if MONITORING not in rolls.columns or axis_values(rolls, MONITORING).isna().all():
+        return _skip(key, title, "no run has a monitoring axis (alignment_faking did not run)")
+    data = rolls[axis_values(rolls, MONITORING).notna()]
+    groups = sorted({f"{m}\n{s}" for m, s in zip(data["model"], data["scenario"], strict=True)})
+    series: dict[str, list[Count]] = {}
+    for arm in ("monitored", "unmonitored"):
+        series[arm] = [
+            count_rollouts(
+                data[(data["model"] + "\n" + data["scenario"] == g) & (data[MONITORING] == arm)]
+            )
+            for g in groups
+        ]
+    fig, ax = plt.subplots(figsize=(max(5.0, 2.2 * len(groups)), 3.8))
+    _bars(ax, groups, series)
+    ax.legend(fontsize=7)
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return Plot(key, title, fig, _refs([c for cs in series.values() for c in cs]), "* n < 10")
+
+
+def self_preservation_plot(rolls: pd.DataFrame) -> Plot:
+    """Self-preservation rate with a peer present vs alone (``no_peer``)."""
+    key, title = "self_preservation", "Self-preservation with and without a peer"
+    subject = axis_values(rolls, SUBJECT)
+    data = rolls[subject == "self"]
+    if data.empty:
+        return _skip(key, title, "no run has subject=self")
+    groups = sorted({f"{m}\n{s}" for m, s in zip(data["model"], data["scenario"], strict=True)})
+    label = data["model"] + "\n" + data["scenario"]
+    series = {
+        "peer present": [
+            count_rollouts(data[(label == g) & data[REL].isin(PEER_RELATIONSHIPS)]) for g in groups
+        ],
+        "alone (no_peer)": [
+            count_rollouts(data[(label == g) & (data[REL] == "no_peer")]) for g in groups
+        ],
+    }
+    fig, ax = plt.subplots(figsize=(max(5.0, 2.2 * len(groups)), 3.8))
+    _bars(ax, groups, series)
+    ax.legend(fontsize=7)
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return Plot(key, title, fig, _refs([c for cs in series.values() for c in cs]), "* n < 10")
+
+
+def tokens_plot(rolls: pd.DataFrame) -> Plot:
+    """Total tokens per rollout, per model (box plot over non-errored rollouts)."""
+    key, title = "tokens", "Tokens per rollout, by model"
+    if rolls.empty or "total_tokens" not in rolls.columns:
+        return _skip(key, title, "no runs")
+    data = rolls[~rolls["errored"].astype(bool) & rolls["total_tokens"].notna()]
+    if data.empty:
+        return _skip(key, title, "no token usage recorded")
+    models = sorted(data["model"].unique())
+    values = [data.loc[data["model"] == m, "total_tokens"].to_numpy() for m in models]
+    fig, ax = plt.subplots(figsize=(max(5.0, 1.6 * len(models)), 3.8))
+    ax.boxplot(values, showmeans=True)
+    ax.set_xticks(
+        range(1, len(models) + 1),
+        [f"{m}\nn={len(v)}" for m, v in zip(models, values, strict=True)],
+        fontsize=8,
+    )
+    ax.set_ylabel("total tokens per rollout")
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return Plot(key, title, fig, tuple(sorted(data["ref"])), "box: quartiles; triangle: mean")
+
+
+PlotBuilder = Callable[[pd.DataFrame], Plot]
+
+
+def study_plots(rolls: pd.DataFrame) -> list[Plot]:
+    """Every figure, in report order; figures whose data is absent are skipped with a note."""
+    builders: list[PlotBuilder] = [
+        relationship_plot,
+        monitoring_plot,
+        self_preservation_plot,
+        tokens_plot,
+    ]
+    return [b(rolls) for b in builders]
