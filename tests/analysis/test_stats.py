@@ -164,7 +164,7 @@ def test_alignment_faking_gap_is_unmonitored_minus_monitored(
 
 
 @pytest.mark.parametrize(
-    ("k1", "n1", "k2", "n2"), [(31, 100, 1, 100), (5, 20, 2, 30), (9, 9, 3, 9)]
+    ("k1", "n1", "k2", "n2"), [(31, 100, 1, 100), (5, 20, 2, 30), (8, 9, 3, 9)]
 )
 def test_amplification_finite_matches_katz(k1: int, n1: int, k2: int, n2: int) -> None:
     table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
@@ -180,7 +180,14 @@ def test_amplification_finite_matches_katz(k1: int, n1: int, k2: int, n2: int) -
 
 @pytest.mark.parametrize(
     ("k1", "n1", "k2", "n2", "kind"),
-    [(31, 100, 0, 100, "infinite"), (0, 50, 4, 50, "zero"), (0, 20, 0, 20, "undefined")],
+    [
+        (31, 100, 0, 100, "infinite"),
+        (0, 50, 4, 50, "zero"),
+        (0, 20, 0, 20, "undefined"),
+        # Events in every run: Katz's width would collapse to 0 without the correction.
+        (9, 9, 2, 2, "finite"),
+        (9, 9, 1, 4, "finite"),
+    ],
 )
 def test_amplification_zero_counts_are_explicit_and_corrected(
     k1: int, n1: int, k2: int, n2: int, kind: str
@@ -196,12 +203,16 @@ def test_amplification_zero_counts_are_explicit_and_corrected(
     assert got.continuity_corrected
     assert "0.5" in got.note
     assert (got.low, got.high) == pytest.approx((ref_low, ref_high), rel=1e-10)
+    if k1 / n1 == k2 / n2:
+        assert got.low < 1 < got.high
     if kind == "infinite":
         assert got.ratio == math.inf
     elif kind == "zero":
         assert got.ratio == 0.0
-    else:
+    elif kind == "undefined":
         assert got.ratio is None
+    else:
+        assert got.ratio == pytest.approx((k1 / n1) / (k2 / n2))
 
 
 def test_amplification_without_data_is_undefined() -> None:

@@ -92,6 +92,8 @@ FRAME_COLUMNS = [
 ]
 """Fixed columns, in order; ``cond_<axis>`` columns follow ``condition``."""
 
+_HEAVY_FIELDS = {"messages", "events", "store", "attachments"}
+
 _STATUS_RANK = {"success": 0, "cancelled": 1, "error": 2, "started": 3}
 
 
@@ -187,7 +189,9 @@ def _collect(files: Iterable[str]) -> tuple[list[_Candidate], dict[tuple[str, st
     behaviours: dict[tuple[str, str], list[str]] = {}
     for file in files:
         try:
-            log = read_eval_log(file)
+            # The frame needs scores and metadata only; skipping the transcripts
+            # makes reading a large run several times faster.
+            log = read_eval_log(file, exclude_fields=_HEAVY_FIELDS)
         except Exception:
             # A truncated or foreign file must not hide every other result.
             logger.warning("skipping unreadable log %s", file, exc_info=True)

@@ -392,28 +392,34 @@ class RiskRatio:
 def risk_ratio(k1: int, n1: int, k2: int, n2: int, confidence: float = 0.95) -> RiskRatio:
     """Risk ratio ``(k1/n1) / (k2/n2)`` with a Katz log-scale interval.
 
-    When either group has zero events the log interval does not exist, so
-    0.5 is added to all four cells of the 2×2 table (Haldane–Anscombe) for
-    the interval only; the point estimate stays the raw ratio and is
-    reported as infinite, zero or undefined as appropriate.
+    When any cell of the 2×2 table is zero (a group with no events, or with
+    events in every run) the Katz interval is infinite or collapses to a
+    point, so 0.5 is added to all four cells (Haldane–Anscombe) for the
+    interval only; the point estimate stays the raw ratio and is reported as
+    infinite, zero or undefined as appropriate.
     """
     a, b = wilson(k1, n1, confidence), wilson(k2, n2, confidence)
     if n1 == 0 or n2 == 0:
         return RiskRatio(a, b, None, "undefined", None, None, False, "a group has no scored runs")
-    corrected = k1 == 0 or k2 == 0
+    # Katz's log interval needs every cell of the 2×2 table to be non-zero: a zero
+    # count makes it infinite, and all-events (k == n) makes its width collapse to 0.
+    corrected = 0 in (k1, n1 - k1, k2, n2 - k2)
+    correction = (
+        " interval uses a 0.5 continuity correction (added to every cell)" if corrected else ""
+    )
     if k1 == 0 and k2 == 0:
         kind: RatioKind = "undefined"
         ratio: float | None = None
-        note = "0/0: no events in either group; interval uses a 0.5 continuity correction"
+        note = "0/0: no events in either group;" + correction
     elif k2 == 0:
         kind, ratio = "infinite", math.inf
-        note = "no events in the denominator group: ratio is infinite; interval uses a 0.5 continuity correction"
+        note = "no events in the denominator group: ratio is infinite;" + correction
     elif k1 == 0:
         kind, ratio = "zero", 0.0
-        note = "no events in the numerator group; interval uses a 0.5 continuity correction"
+        note = "no events in the numerator group;" + correction
     else:
         kind, ratio = "finite", (k1 / n1) / (k2 / n2)
-        note = ""
+        note = ("a group had events in every run;" + correction) if corrected else ""
     shift = 0.5 if corrected else 0.0
     a1, a2 = k1 + shift, k2 + shift
     m1, m2 = n1 + 2 * shift, n2 + 2 * shift

@@ -251,12 +251,8 @@ def format_cell(value: Any) -> str:
         ns = f"n={value.a.n} vs {value.b.n}"
         if value.low is None or value.high is None:
             return f"undefined ({ns})"
-        point = {
-            "finite": f"{value.ratio:.2f}×",
-            "infinite": "∞",
-            "zero": "0×",
-            "undefined": "0/0",
-        }[value.kind]
+        points = {"infinite": "∞", "zero": "0×", "undefined": "0/0"}
+        point = f"{value.ratio:.2f}×" if value.kind == "finite" else points[value.kind]
         mark = "†" if value.continuity_corrected else ""
         warn = " ⚠" if value.small_n else ""
         return f"{point} [{value.low:.2f}, {value.high:.2f}]{mark} ({ns}){warn}"
