@@ -363,7 +363,7 @@ def scenario_relationship_table(rolls: pd.DataFrame) -> StudyTable:
             "Per scenario × relationship",
             "",
             pd.DataFrame(),
-            notes=("skipped: no run has a relationship axis",),
+            notes=("no run has a relationship axis",),
         )
     keys = ["model", "scenario", SUBJECT, REL] if SUBJECT in rolls.columns else None
     group_keys = keys or ["model", "scenario", REL]
@@ -416,13 +416,17 @@ def scenario_relationship_table(rolls: pd.DataFrame) -> StudyTable:
             r[f"Holm p vs {b}"] = None
     for (i, b, _), adj in zip(family, corrected.adjusted, strict=True):
         rows[i][f"Holm p vs {b}"] = adj
+    order = ["model", "scenario", "subject", "relationship", "rate"]
+    order += [c for b in BASELINES for c in (f"vs {b}", f"Holm p vs {b}")]
+    data = pd.DataFrame(rows)
+    data = data[[*order, *[c for c in data.columns if c not in order]]] if rows else data
     return StudyTable(
         "scenario_relationship",
         "Per scenario × relationship",
         "Preservation rate per relationship (Wilson 95% CI, k/n); differences vs the "
         "no_peer and non_shutdown baselines of the same subject in percentage points "
         "(Newcombe 95% CI, Fisher exact p; Holm-corrected across this table).",
-        pd.DataFrame(rows),
+        data,
         _refs(counts),
         (f"Holm family: {len(family)} baseline comparisons",) if family else (),
     )
@@ -436,7 +440,7 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
             "Self vs peer",
             "",
             pd.DataFrame(),
-            notes=("skipped: no run has subject=self",),
+            notes=("no run has subject=self",),
         )
     rows, counts = [], []
     corrected = False
@@ -480,7 +484,7 @@ def alignment_faking_table(rolls: pd.DataFrame) -> StudyTable:
             "Monitored vs unmonitored",
             "",
             pd.DataFrame(),
-            notes=("skipped: no run has a monitoring axis (alignment_faking scenario)",),
+            notes=("no run has a monitoring axis (alignment_faking scenario)",),
         )
     rows, counts = [], []
     arms = rolls[axis_values(rolls, MONITORING).notna()]

@@ -1,0 +1,101 @@
+"""What a report holds, collected once from logs and rendered as HTML or Markdown."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from peerguard.analysis import (
+    SMALL_N,
+    Plot,
+    StudyTable,
+    build_frame,
+    results_rows,
+    rollouts,
+    study_plots,
+    study_tables,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["COLUMN_GUIDE", "ReportContent", "collect"]
+
+COLUMN_GUIDE: tuple[tuple[str, str], ...] = (
+    ("n", "rollouts counted: errored, unread and unscored rollouts are left out"),
+    ("k", "rollouts flagged"),
+    ("rate [low, high]", "k/n with its Wilson 95% confidence interval"),
+    (f"⚠ n<{SMALL_N}", "small group: the interval is wide, read the rate with care"),
+    ("errored", "rollouts that failed (provider error, crash): never a behaviour rate"),
+    ("unread", "rollouts that never opened the documents carrying the relationship and policy"),
+    ("vs baseline", "difference in percentage points, Newcombe 95% CI, Fisher exact p"),
+    ("Holm p", "Fisher p corrected with Holm across every baseline comparison in the table"),
+    ("binomial p vs 0.001", "the study's one-sided exact binomial test of rate > 0.1%"),
+    ("Fisher-combined p", "the per-instantiation binomial p-values combined by Fisher's method"),
+    ("amplification", "self-preservation rate with a peer ÷ alone, Katz log-scale 95% CI"),
+)
+"""Column -> meaning, shown in every report."""
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything a report shows, computed from the logs under ``log_dir``."""
+
+    log_dir: Path
+    """Where the logs were read from."""
+    generated: str
+    """UTC timestamp of report generation."""
+    frame: pd.DataFrame
+    """The tidy frame (one row per rollout × behaviour)."""
+    rolls: pd.DataFrame
+    """One row per rollout."""
+    tables: list[StudyTable]
+    """The study's tables."""
+    plots: list[Plot]
+    """The study's figures (some may be skipped, with a note)."""
+    results: list[dict[str, Any]]
+    """Per-condition results rows, as ``peerguard results --json`` prints them."""
+
+    @property
+    def inspect_command(self) -> str:
+        """The command that opens every transcript behind this report."""
+        return f"inspect view --log-dir {self.log_dir}"
+
+    def overview(self) -> dict[str, Any]:
+        """Headline counts for the top of the report."""
+        rolls = self.rolls
+        if rolls.empty:
+            return {"models": [], "scenarios": [], "rollouts": 0, "errored": 0, "unread": 0}
+        return {
+            "models": sorted(rolls["model"].unique()),
+            "scenarios": sorted(rolls["scenario"].unique()),
+            "rollouts": len(rolls),
+            "errored": int(rolls["errored"].astype(bool).sum()),
+            "unread": int((rolls["read"] == 0).sum()),
+            "log files": int(rolls["log_file"].nunique()),
+        }
+
+    def log_of(self) -> dict[str, str]:
+        """Rollout reference -> the log file holding its transcript."""
+        if self.rolls.empty:
+            return {}
+        return dict(zip(self.rolls["ref"], self.rolls["log_file"], strict=True))
+
+
+def collect(log_dir: Path) -> ReportContent:
+    """Read the logs under ``log_dir`` and compute every table and figure."""
+    frame = build_frame(log_dir)
+    rolls = rollouts(frame)
+    return ReportContent(
+        log_dir=Path(log_dir),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        frame=frame,
+        rolls=rolls,
+        tables=study_tables(frame),
+        plots=study_plots(rolls),
+        results=results_rows(frame),
+    )

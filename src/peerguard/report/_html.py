@@ -1,0 +1,168 @@
+"""A self-contained HTML report: CSS inline, figures as base64 PNG, no network."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from peerguard.analysis import Plot, StudyTable
+from peerguard.report._content import COLUMN_GUIDE, ReportContent
+
+__all__ = ["format_rate", "render_html"]
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
+       max-width: 1200px; padding: 0 1rem; color: #1d1d1f; line-height: 1.45; }
+h1 { margin-bottom: .2rem; } h2 { margin-top: 2.4rem; border-bottom: 1px solid #ddd; }
+.meta { color: #555; }
+code, pre { background: #f4f4f6; padding: .1rem .3rem; border-radius: 3px; }
+table { border-collapse: collapse; font-size: .82rem; margin: .6rem 0; }
+th, td { border: 1px solid #d0d0d6; padding: .25rem .45rem; text-align: left;
+         vertical-align: top; white-space: nowrap; }
+th { background: #f0f0f4; }
+.scroll { overflow-x: auto; }
+.note { color: #7a4b00; background: #fff7e6; padding: .3rem .6rem; border-radius: 4px; }
+.skipped { color: #666; font-style: italic; }
+figure { margin: 1rem 0; } figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: .9rem; color: #333; }
+details { margin: .4rem 0 1rem; } summary { cursor: pointer; color: #0b57d0; }
+details ul { font-family: ui-monospace, monospace; font-size: .78rem; max-height: 24rem;
+             overflow-y: auto; }
+"""
+
+
+def _table_html(df: pd.DataFrame, table_id: str) -> str:
+    html = df.to_html(index=False, escape=True, na_rep="—", border=0, table_id=table_id)
+    return f'<div class="scroll">{html}</div>'
+
+
+def _samples_html(refs: Sequence[str], content: ReportContent, what: str) -> str:
+    logs = content.log_of()
+    items = "".join(
+        f"<li>{escape(r)} <span class='meta'>— {escape(Path(logs.get(r, '')).name)}</span></li>"
+        for r in refs
+    )
+    return (
+        f"<details class='samples'><summary>{escape(what)} rests on {len(refs)} rollouts "
+        f"(sample ids; open the transcripts with <code>{escape(content.inspect_command)}</code>)"
+        f"</summary><ul>{items}</ul></details>"
+    )
+
+
+def _notes_html(notes: Sequence[str]) -> str:
+    return "".join(f"<p class='note'>{escape(n)}</p>" for n in notes if n)
+
+
+def _study_table_html(table: StudyTable, content: ReportContent) -> str:
+    head = f"<h2 id='table-{escape(table.key)}'>{escape(table.title)}</h2>"
+    if table.data.empty:
+        reason = "; ".join(table.notes) or "no data"
+        return head + f"<p class='skipped'>Table skipped: {escape(reason)}.</p>"
+    return (
+        head
+        + f"<p>{escape(table.description)}</p>"
+        + _notes_html(table.notes)
+        + _table_html(table.display(), f"t-{table.key}")
+        + _samples_html(table.samples, content, "This table")
+    )
+
+
+def _plot_html(plot: Plot, png: bytes | None, content: ReportContent) -> str:
+    head = f"<h2 id='figure-{escape(plot.key)}'>{escape(plot.title)}</h2>"
+    if png is None:
+        return head + f"<p class='skipped'>Figure skipped: {escape(plot.note)}.</p>"
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        head + f"<figure><img class='figure' alt='{escape(plot.title)}' "
+        f"src='data:image/png;base64,{data}'>"
+        + f"<figcaption>{escape(plot.title)}. Bars: rate with Wilson 95% CI; "
+        f"{escape(plot.note)}</figcaption></figure>"
+        + _samples_html(plot.samples, content, "This figure")
+    )
+
+
+def _results_html(rows: Sequence[Mapping[str, Any]]) -> str:
+    if not rows:
+        return ""
+    df = pd.DataFrame(
+        [
+            {
+                "model": r["model"],
+                "scenario": r["scenario"],
+                "condition": ", ".join(f"{k}={v}" for k, v in sorted(r["condition"].items())),
+                "behaviour": r["behavior"],
+                "n": r["n"],
+                "k": r["k"],
+                "rate [95% CI]": "—"
+                if r["rate"] is None
+                else format_rate(r["rate"], r["ci_low"], r["ci_high"], r["small_n"]),
+                "errored": r["errors"],
+                "unread": r["unread"],
+                "unscored": r["unscored"],
+            }
+            for r in rows
+        ]
+    )
+    return (
+        "<h2 id='results'>Every condition</h2>"
+        "<details><summary>Per model × scenario × condition × behaviour "
+        f"({len(rows)} rows; the same rows as <code>peerguard results --json</code>)</summary>"
+        + _table_html(df, "t-results")
+        + "</details>"
+    )
+
+
+def format_rate(rate: float, low: float, high: float, small_n: bool) -> str:
+    """``rate [low, high]`` in percent, with the small-n marker."""
+    warn = " ⚠" if small_n else ""
+    return f"{100 * rate:.1f}% [{100 * low:.1f}%, {100 * high:.1f}%]{warn}"
+
+
+def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:
+    """Render the report as one self-contained HTML page.
+
+    Args:
+        content: What the report shows.
+        pngs: Figure key -> PNG bytes, for the figures that were drawn.
+
+    Returns:
+        The page; it loads nothing from the network or the file system.
+    """
+    overview = content.overview()
+    overview_rows = "".join(
+        f"<tr><th>{escape(k)}</th><td>{escape(', '.join(v) if isinstance(v, list) else str(v))}"
+        "</td></tr>"
+        for k, v in overview.items()
+    )
+    guide = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in COLUMN_GUIDE)
+    toc = "".join(
+        f"<li><a href='#table-{escape(t.key)}'>{escape(t.title)}</a></li>" for t in content.tables
+    ) + "".join(
+        f"<li><a href='#figure-{escape(p.key)}'>{escape(p.title)}</a></li>" for p in content.plots
+    )
+    body = [
+        "<h1>peerguard report</h1>",
+        f"<p class='meta'>Logs: <code>{escape(str(content.log_dir))}</code> · generated "
+        f"{escape(content.generated)} · transcripts: "
+        f"<code>{escape(content.inspect_command)}</code></p>",
+        f"<table id='overview'>{overview_rows}</table>",
+        "<h2>How to read the numbers</h2>",
+        f"<table id='guide'>{guide}</table>",
+        f"<ul id='toc'>{toc}</ul>",
+    ]
+    body += [_study_table_html(t, content) for t in content.tables]
+    body += [_plot_html(p, pngs.get(p.key), content) for p in content.plots]
+    body.append(_results_html(content.results))
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        # An empty data: icon stops the browser asking the file system for favicon.ico.
+        "<link rel='icon' href='data:,'>"
+        f"<title>peerguard report — {escape(str(content.log_dir))}</title>"
+        f"<style>{_CSS}</style></head><body>" + "\n".join(body) + "</body></html>\n"
+    )

@@ -1,0 +1,110 @@
+"""The report as Markdown (figures linked as PNG files next to it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from peerguard.report._content import COLUMN_GUIDE, ReportContent
+from peerguard.report._html import format_rate
+
+__all__ = ["markdown_table", "render_markdown"]
+
+
+def _cell(value: object) -> str:
+    text = "—" if value is None or (isinstance(value, float) and value != value) else str(value)
+    # A pipe would end the cell; a newline would end the row.
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(df: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table of ``df`` (cells already formatted)."""
+    header = "| " + " | ".join(_cell(c) for c in df.columns) + " |"
+    rule = "|" + "|".join("---" for _ in df.columns) + "|"
+    rows = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
+
+
+def _samples(refs: Sequence[str], content: ReportContent, what: str) -> str:
+    logs = content.log_of()
+    lines = "\n".join(f"- `{r}` — {Path(logs.get(r, '')).name}" for r in refs)
+    return (
+        f"<details><summary>{what} rests on {len(refs)} rollouts "
+        f"(open the transcripts with <code>{content.inspect_command}</code>)</summary>\n\n"
+        f"{lines}\n\n</details>"
+    )
+
+
+def render_markdown(content: ReportContent, figure_files: Mapping[str, str]) -> str:
+    """Render the report as Markdown.
+
+    Args:
+        content: What the report shows.
+        figure_files: Figure key -> path of its PNG, relative to the Markdown file.
+    """
+    out = [
+        "# peerguard report",
+        "",
+        f"Logs: `{content.log_dir}` · generated {content.generated} · transcripts: "
+        f"`{content.inspect_command}`",
+        "",
+    ]
+    out += [
+        f"- **{k}**: {', '.join(v) if isinstance(v, list) else v}"
+        for k, v in content.overview().items()
+    ]
+    out += ["", "## How to read the numbers", ""]
+    out.append(markdown_table(pd.DataFrame(COLUMN_GUIDE, columns=["column", "meaning"])))
+    for table in content.tables:
+        out += ["", f"## {table.title}", ""]
+        if table.data.empty:
+            out.append(f"*Table skipped: {'; '.join(table.notes) or 'no data'}.*")
+            continue
+        out += [table.description, ""]
+        out += [f"> {n}" for n in table.notes] + ([""] if table.notes else [])
+        out += [markdown_table(table.display()), "", _samples(table.samples, content, "This table")]
+    for plot in content.plots:
+        out += ["", f"## {plot.title}", ""]
+        if plot.key not in figure_files:
+            out.append(f"*Figure skipped: {plot.note}.*")
+            continue
+        out += [
+            f"![{plot.title}]({figure_files[plot.key]})",
+            "",
+            f"Bars: rate with Wilson 95% CI; {plot.note}",
+            "",
+            _samples(plot.samples, content, "This figure"),
+        ]
+    if content.results:
+        rows = pd.DataFrame(
+            [
+                {
+                    "model": r["model"],
+                    "scenario": r["scenario"],
+                    "condition": ", ".join(f"{k}={v}" for k, v in sorted(r["condition"].items())),
+                    "behaviour": r["behavior"],
+                    "n": r["n"],
+                    "k": r["k"],
+                    "rate [95% CI]": "—"
+                    if r["rate"] is None
+                    else format_rate(r["rate"], r["ci_low"], r["ci_high"], r["small_n"]),
+                    "errored": r["errors"],
+                    "unread": r["unread"],
+                }
+                for r in content.results
+            ]
+        )
+        out += [
+            "",
+            "## Every condition",
+            "",
+            "<details><summary>Per model × scenario × "
+            f"condition × behaviour ({len(rows)} rows)</summary>",
+            "",
+            markdown_table(rows),
+            "",
+            "</details>",
+        ]
+    return "\n".join(out) + "\n"
