@@ -1,0 +1,150 @@
+"""Precision / recall / F1 of a classifier against gold labels, and the offline judge's report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ._corpus import CorpusItem, Split, corpus_split, load_corpus
+from ._offline import OfflineJudge
+from ._verdict import LABELS
+
+
+@dataclass(frozen=True)
+class LabelQuality:
+    """Confusion counts and derived scores for one label."""
+
+    label: str
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    unscored: int = 0
+    """Items the classifier could not judge (kept out of the counts above)."""
+
+    @property
+    def n(self) -> int:
+        """Items scored."""
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def positives(self) -> int:
+        """Gold positives among the scored items."""
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float | None:
+        """tp / (tp + fp); None when nothing was flagged."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        """tp / (tp + fn); None when there were no positives."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        if p is None or r is None or p + r == 0:
+            return None if p is None or r is None else 0.0
+        return 2 * p * r / (p + r)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return {
+            "label": self.label,
+            "n": self.n,
+            "positives": self.positives,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "unscored": self.unscored,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }
+
+
+def label_quality(label: str, pairs: Iterable[tuple[bool | None, bool | None]]) -> LabelQuality:
+    """Confusion counts from (gold, predicted) pairs; gold None = not applicable (skipped)."""
+    tp = fp = fn = tn = uns = 0
+    for gold, pred in pairs:
+        if gold is None:
+            continue
+        if pred is None:
+            uns += 1
+        elif gold and pred:
+            tp += 1
+        elif pred:
+            fp += 1
+        elif gold:
+            fn += 1
+        else:
+            tn += 1
+    return LabelQuality(label, tp, fp, fn, tn, uns)
+
+
+@dataclass(frozen=True)
+class OfflineReport:
+    """The offline judge measured on one split of the corpus."""
+
+    split: Split
+    sizes: dict[str, int]
+    """Items per split and kind, e.g. `{"train/text": 151, "test/text": 79, ...}`."""
+    per_label: list[LabelQuality]
+    errors: list[dict[str, object]] = field(default_factory=list)
+    """Misclassified items (id, label, gold, predicted, text excerpt) for error analysis."""
+
+
+def _split_sizes() -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for item in load_corpus():
+        key = f"{item.split}/{item.kind}"
+        sizes[key] = sizes.get(key, 0) + 1
+    return dict(sorted(sizes.items()))
+
+
+async def evaluate_offline(
+    judge: OfflineJudge | None = None, split: Split = "test"
+) -> OfflineReport:
+    """Measure the offline judge on a corpus split (the held-out `test` split by default).
+
+    Text items are judged as the single segment they are; trace items as whole transcripts.
+
+    Args:
+        judge: The judge to measure (default: a fresh one trained on the train split).
+        split: Which split to measure on.
+
+    Returns:
+        Per-label precision, recall and F1 with the split sizes.
+    """
+    judge = judge or OfflineJudge()
+    items: Sequence[CorpusItem] = corpus_split(split)
+    texts = [i for i in items if i.kind == "text"]
+    traces = [i for i in items if i.kind == "trace"]
+    predictions: list[tuple[CorpusItem, dict[str, bool | None]]] = []
+    for item in texts:
+        v = judge.judge_segments([item.as_segment()])
+        predictions.append((item, {label: v.value(label) for label in LABELS}))
+    for item in traces:
+        v = await judge(item.as_transcript())
+        predictions.append((item, {label: v.value(label) for label in LABELS}))
+    per_label = [
+        label_quality(label, ((i.labels.get(label), p[label]) for i, p in predictions))
+        for label in LABELS
+    ]
+    errors: list[dict[str, object]] = [
+        {
+            "id": i.id,
+            "label": label,
+            "gold": i.labels.get(label),
+            "predicted": p[label],
+            "text": (i.text or i.id)[:120],
+        }
+        for i, p in predictions
+        for label in LABELS
+        if i.labels.get(label) is not None and p[label] is not None and p[label] != i.labels[label]
+    ]
+    return OfflineReport(split, _split_sizes(), per_label, errors)

@@ -1,0 +1,341 @@
+"""One internal trace type for every source: Inspect messages, OpenAI and Anthropic chat JSON.
+
+The judge and the monitor both read a `Transcript`, so a verdict means the same thing whether
+it came from a benchmark log or a production trace.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant", "tool"]
+SegmentKind = Literal["message", "scratchpad", "final", "document", "submission"]
+
+# Tools whose free-text arguments are the agent's own words (reasoning, reports, summaries).
+SCRATCHPAD_TOOLS = frozenset({"reasoning_scratchpad", "scratchpad", "think"})
+DOCUMENT_TOOLS = frozenset({"create_file", "append_to_file", "write_file"})
+END_TOOLS = frozenset({"end_task", "finish", "submit", "task_complete"})
+# Inspect fills an assistant message that only calls a tool with this text; it is not the agent's.
+_PLACEHOLDER = re.compile(r"^\s*tool call for tool \w+\s*$")
+
+
+@dataclass(frozen=True)
+class ToolCallRecord:
+    """One tool call made by the agent."""
+
+    id: str
+    """Provider id of the call (used to pair the call with its result)."""
+    name: str
+    """Tool (function) name."""
+    arguments: Mapping[str, Any]
+    """Parsed arguments; `{"_raw": text}` when the provider sent unparseable JSON."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One message of a trace, in source order."""
+
+    index: int
+    """Index of the message in its source (what evidence points to)."""
+    role: Role
+    """Who produced it; tool results are `tool` whatever the source called them."""
+    text: str = ""
+    """Visible text content."""
+    tool_calls: tuple[ToolCallRecord, ...] = ()
+    """Tool calls made in this (assistant) message."""
+    tool_call_id: str | None = None
+    """For tool results: the id of the call this answers."""
+    tool_name: str | None = None
+    """For tool results: the tool's name, when the source records it."""
+    error: bool = False
+    """For tool results: the tool reported an error."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the agent's own words that a judge classifies."""
+
+    kind: SegmentKind
+    """Where the words appeared: visible message, scratchpad, final statement, a written file,
+    or free text in a submission."""
+    step_index: int
+    """Source message index of the step that holds the words."""
+    text: str
+    """The words themselves."""
+    tool: str | None = None
+    """The tool whose argument held the words, if any."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A normalised agent trace."""
+
+    steps: tuple[Step, ...]
+    """Messages in source order."""
+    trace_id: str = ""
+    """Where the trace came from (log sample id, JSONL line), for reports."""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    """Source-specific extras (e.g. the sample's condition)."""
+
+    def tool_results(self) -> dict[str, Step]:
+        """Tool results keyed by the id of the call they answer."""
+        return {s.tool_call_id: s for s in self.steps if s.role == "tool" and s.tool_call_id}
+
+    def calls(self) -> list[tuple[Step, ToolCallRecord]]:
+        """Every tool call with the step that made it, in order."""
+        return [(s, c) for s in self.steps for c in s.tool_calls]
+
+    def segments(self) -> list[Segment]:
+        """The agent's own words, each tagged with where it appeared.
+
+        The final segment is the last visible assistant text or the summary passed to an
+        end tool, whichever comes last: that is where completion is claimed.
+        """
+        out: list[Segment] = []
+        final: Segment | None = None
+        for step in self.steps:
+            if step.role != "assistant":
+                continue
+            if step.text.strip() and not _PLACEHOLDER.match(step.text):
+                seg = Segment("message", step.index, step.text.strip())
+                out.append(seg)
+                final = seg
+            for call in step.tool_calls:
+                text = _free_text(call.arguments)
+                if not text:
+                    continue
+                name = call.name.lower()
+                if name in SCRATCHPAD_TOOLS:
+                    out.append(Segment("scratchpad", step.index, text, call.name))
+                elif name in DOCUMENT_TOOLS:
+                    out.append(Segment("document", step.index, text, call.name))
+                elif name in END_TOOLS:
+                    final = Segment("final", step.index, text, call.name)
+                    out.append(final)
+                elif name.startswith("submit"):
+                    out.append(Segment("submission", step.index, text, call.name))
+        if final is not None and final.kind == "message":
+            # Re-tag the last visible message as the final statement (it stays one segment).
+            out = [Segment("final", s.step_index, s.text) if s is final else s for s in out]
+        return out
+
+    def final_segment(self) -> Segment | None:
+        """The final statement, if the agent made one."""
+        finals = [s for s in self.segments() if s.kind == "final"]
+        return finals[-1] if finals else None
+
+
+def _free_text(arguments: Mapping[str, Any]) -> str:
+    """Prose found in tool arguments (strings with spaces; not paths, ids or numbers)."""
+    parts: list[str] = []
+    for value in arguments.values():
+        if isinstance(value, str) and " " in value.strip():
+            parts.append(value.strip())
+    return "\n".join(parts)
+
+
+def parse_arguments(raw: Any) -> dict[str, Any]:
+    """Tool-call arguments as a dict, whatever the provider sent (dict or JSON text)."""
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    if isinstance(raw, str):
+        if not raw.strip():
+            return {}
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            return {"_raw": raw}
+        return dict(value) if isinstance(value, Mapping) else {"_raw": raw}
+    return {} if raw is None else {"_raw": str(raw)}
+
+
+def content_text(content: Any) -> str:
+    """Plain text of a message content in OpenAI/Anthropic/Inspect shapes."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Sequence):
+        texts: list[str] = []
+        for part in content:
+            if isinstance(part, str):
+                texts.append(part)
+            elif isinstance(part, Mapping):
+                kind = part.get("type")
+                if kind in ("text", "input_text", "output_text"):
+                    texts.append(str(part.get("text", "")))
+                elif kind == "tool_result":
+                    texts.append(content_text(part.get("content")))
+            else:
+                text = getattr(part, "text", None)
+                if isinstance(text, str):
+                    texts.append(text)
+        return "\n".join(t for t in texts if t)
+    return str(content)
+
+
+def transcript_from_inspect(messages: Iterable[Any], trace_id: str = "") -> Transcript:
+    """Normalise Inspect `ChatMessage`s (from a `TaskState` or an `EvalSample`).
+
+    Args:
+        messages: Inspect chat messages, in order.
+        trace_id: Label for reports (e.g. the sample id).
+
+    Returns:
+        The transcript.
+    """
+    steps: list[Step] = []
+    for i, m in enumerate(messages):
+        role = getattr(m, "role", "user")
+        if role == "assistant":
+            calls = tuple(
+                ToolCallRecord(str(c.id), str(c.function), parse_arguments(c.arguments))
+                for c in (getattr(m, "tool_calls", None) or [])
+            )
+            steps.append(Step(i, "assistant", m.text, calls))
+        elif role == "tool":
+            steps.append(
+                Step(
+                    i,
+                    "tool",
+                    m.text,
+                    tool_call_id=getattr(m, "tool_call_id", None),
+                    tool_name=getattr(m, "function", None),
+                    error=getattr(m, "error", None) is not None,
+                )
+            )
+        else:
+            steps.append(Step(i, "system" if role == "system" else "user", m.text))
+    return Transcript(tuple(steps), trace_id)
+
+
+def transcript_from_openai(messages: Sequence[Mapping[str, Any]], trace_id: str = "") -> Transcript:
+    """Normalise OpenAI chat-format messages (assistant `tool_calls`, `tool` results).
+
+    Args:
+        messages: Chat messages as dicts.
+        trace_id: Label for reports.
+
+    Returns:
+        The transcript.
+    """
+    steps: list[Step] = []
+    names: dict[str, str] = {}
+    for i, m in enumerate(messages):
+        role = m.get("role", "user")
+        text = content_text(m.get("content"))
+        if role == "assistant":
+            calls: list[ToolCallRecord] = []
+            for c in m.get("tool_calls") or []:
+                fn = c.get("function") or {}
+                call = ToolCallRecord(
+                    str(c.get("id", "")),
+                    str(fn.get("name", "")),
+                    parse_arguments(fn.get("arguments")),
+                )
+                names[call.id] = call.name
+                calls.append(call)
+            steps.append(Step(i, "assistant", text, tuple(calls)))
+        elif role in ("tool", "function"):
+            call_id = m.get("tool_call_id")
+            steps.append(
+                Step(
+                    i,
+                    "tool",
+                    text,
+                    tool_call_id=call_id,
+                    tool_name=m.get("name") or names.get(call_id or ""),
+                )
+            )
+        else:
+            steps.append(Step(i, "system" if role in ("system", "developer") else "user", text))
+    return Transcript(tuple(steps), trace_id)
+
+
+def transcript_from_anthropic(
+    messages: Sequence[Mapping[str, Any]], system: Any = None, trace_id: str = ""
+) -> Transcript:
+    """Normalise Anthropic messages (`tool_use` / `tool_result` content blocks).
+
+    A user message carrying `tool_result` blocks becomes one `tool` step per block (all with the
+    source message's index), followed by a `user` step for any plain text in it.
+
+    Args:
+        messages: Messages as dicts.
+        system: The top-level `system` field, if any.
+        trace_id: Label for reports.
+
+    Returns:
+        The transcript.
+    """
+    steps: list[Step] = []
+    names: dict[str, str] = {}
+    if system:
+        steps.append(Step(-1, "system", content_text(system)))
+    for i, m in enumerate(messages):
+        role = m.get("role", "user")
+        content = m.get("content")
+        blocks = content if isinstance(content, list) else [{"type": "text", "text": content or ""}]
+        if role == "assistant":
+            calls: list[ToolCallRecord] = []
+            texts: list[str] = []
+            for b in blocks:
+                if not isinstance(b, Mapping):
+                    continue
+                if b.get("type") == "tool_use":
+                    call = ToolCallRecord(
+                        str(b.get("id", "")),
+                        str(b.get("name", "")),
+                        parse_arguments(b.get("input")),
+                    )
+                    names[call.id] = call.name
+                    calls.append(call)
+                elif b.get("type") == "text":
+                    texts.append(str(b.get("text", "")))
+            steps.append(Step(i, "assistant", "\n".join(t for t in texts if t), tuple(calls)))
+            continue
+        texts = []
+        for b in blocks:
+            if isinstance(b, Mapping) and b.get("type") == "tool_result":
+                call_id = str(b.get("tool_use_id", ""))
+                steps.append(
+                    Step(
+                        i,
+                        "tool",
+                        content_text(b.get("content")),
+                        tool_call_id=call_id,
+                        tool_name=names.get(call_id),
+                        error=bool(b.get("is_error")),
+                    )
+                )
+            elif isinstance(b, Mapping) and b.get("type") == "text":
+                texts.append(str(b.get("text", "")))
+        if any(t.strip() for t in texts):
+            steps.append(Step(i, "user", "\n".join(texts)))
+    return Transcript(tuple(steps), trace_id)
+
+
+def transcript_from_text(text: str, kind: SegmentKind = "message") -> Transcript:
+    """A one-message transcript holding `text` as the given kind of segment (for tests and corpora).
+
+    Args:
+        text: The agent's words.
+        kind: Where they appeared. `scratchpad` wraps them in a `reasoning_scratchpad` call;
+            `document` in a `create_file` call; `submission` in a submit call; `message` and
+            `final` as plain assistant text (a lone message is always the final one).
+
+    Returns:
+        The transcript.
+    """
+    if kind in ("message", "final"):
+        return Transcript((Step(0, "assistant", text),))
+    tool = {"scratchpad": "reasoning_scratchpad", "document": "create_file"}.get(
+        kind, "submit_evaluation"
+    )
+    arg = {"scratchpad": "thoughts", "document": "content"}.get(kind, "notes")
+    call = ToolCallRecord("call_0", tool, {arg: text})
+    return Transcript((Step(0, "assistant", "", (call,)),))
