@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from inspect_ai import Task, eval_set
+from inspect_ai.log import EvalLog
 
 from peerguard.scenarios import SCENARIOS, get_scenario
 from peerguard.scenarios._tasks import TASKS
@@ -53,6 +54,20 @@ def build_tasks(
     if not tasks:
         raise click.UsageError("No scenario matches the given conditions.")
     return tasks
+
+
+def _complete(log: EvalLog) -> bool:
+    """Whether a task's log holds every planned sample.
+
+    A first Ctrl-C drains gracefully: running samples finish, queued ones are abandoned, and
+    the log still ends with status "success" (recording how many samples it logged). Such a
+    log is not complete, and re-running the command finishes the rest.
+    """
+    r = log.results
+    if log.status != "success" or r is None:
+        return False
+    logged = r.logged_samples if r.logged_samples is not None else r.completed_samples
+    return logged >= r.total_samples
 
 
 @click.command("run")
@@ -130,10 +145,11 @@ def run_command(
     tasks = build_tasks(
         list(scenarios), parse_pairs(conditions, "--condition"), seed, max_turns, temperature
     )
-    success, _logs = eval_set(
+    model_list = list(models) or [DEFAULT_MODEL]
+    success, logs = eval_set(
         tasks,
         log_dir=str(log_dir),
-        model=list(models) or [DEFAULT_MODEL],
+        model=model_list,
         model_args=parse_model_args(model_args),
         epochs=epochs,
         seed=seed,
@@ -145,7 +161,9 @@ def run_command(
         display=display,  # type: ignore[arg-type]
     )
     click.echo(f"Logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
-    if not success:
+    # After a Ctrl-C, eval_set returns success with no logs: count what came back, too.
+    unfinished = len(logs) < len(tasks) * len(model_list) or not all(map(_complete, logs))
+    if not success or unfinished:
         raise click.ClickException(
             "Some samples did not finish (see errors above). Re-run the same command to "
             "complete them; finished samples are not redone."

@@ -1,0 +1,5 @@
+"""`python -m peerguard` runs the CLI."""
+
+from peerguard.cli import main
+
+main()
