@@ -7,6 +7,7 @@ import logging
 import click
 
 from ._list import list_command
+from ._report import report
 from ._results import results
 from ._run import run_command
 
@@ -26,5 +27,6 @@ def main(log_level: str) -> None:
 main.add_command(list_command)
 main.add_command(run_command)
 main.add_command(results)
+main.add_command(report)
 
 __all__ = ["main"]
