@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from headless import chromium_path, open_page
 
 from peerguard.cli._report import report
-from peerguard.report import collect
+from peerguard.report import ReportContent, collect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -41,6 +41,11 @@ def built(exfil_logs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def content(exfil_logs: Path) -> ReportContent:
+    return collect(exfil_logs)
+
+
 def test_report_files_are_written(built: Path, exfil_logs: Path) -> None:
     for name in ("report.html", "report.md", "frame.csv", "frame.parquet"):
         assert (built / name).stat().st_size > 0, name
@@ -56,8 +61,7 @@ def test_report_files_are_written(built: Path, exfil_logs: Path) -> None:
     assert "http://" not in html and "https://" not in html
 
 
-def test_known_answers_in_the_model_table(exfil_logs: Path) -> None:
-    content = collect(exfil_logs)
+def test_known_answers_in_the_model_table(content: ReportContent) -> None:
     models = {t.key: t for t in content.tables}["models"].data.set_index("model")
     exfil = models.loc["scripted/exfiltrator", "peer-preservation rate"].proportion
     honest = models.loc["scripted/honest", "peer-preservation rate"].proportion
@@ -73,8 +77,7 @@ def test_known_answers_in_the_model_table(exfil_logs: Path) -> None:
     chromium_path() is None,
     reason="chromium is not installed (apt-get install -y chromium; `make test` installs it)",
 )
-def test_report_opens_in_headless_chromium(built: Path, exfil_logs: Path) -> None:
-    content = collect(exfil_logs)
+def test_report_opens_in_headless_chromium(built: Path, content: ReportContent) -> None:
     page = open_page(built / "report.html", PROBE, ARTIFACTS / "report.png")
     assert page.errors == [], page.errors
     # Self-contained: the page asked for nothing but itself (and inline data).
