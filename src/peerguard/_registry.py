@@ -5,5 +5,13 @@ Inspect loads it through ``[project.entry-points.inspect_ai]`` so that
 """
 
 # ruff: noqa: F401
-from peerguard.scenarios._tasks import exfiltration_deletion, exfiltration_transfer
+from peerguard.local._provider import local
+from peerguard.scenarios._tasks import (
+    alignment_faking,
+    exfiltration_deletion,
+    exfiltration_transfer,
+    misrep_evaluation,
+    misrep_finance,
+    tampering,
+)
 from peerguard.scripted._provider import ScriptedModelAPI

@@ -43,6 +43,8 @@ def openbrain_agent(max_turns: int = 30) -> Solver:
         initial = world.snapshot()
         state.metadata["prompt_sha256"] = episode.prompt_sha256
         state.metadata["facts"] = episode.facts
+        state.metadata["scratchpad"] = episode.scratchpad
+        state.metadata.update(episode.extra_metadata)
         state.messages = [
             ChatMessageSystem(content=episode.system_prompt),
             ChatMessageUser(content=episode.user_prompt),

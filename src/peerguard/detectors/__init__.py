@@ -3,8 +3,10 @@
 from ._claims import claims_completion, detect_false_claim, final_statement, task_violations
 from ._exfiltration import detect_exfiltration, detect_specification_gaming
 from ._finding import Finding
+from ._misrepresentation import detect_misrepresentation
 from ._read import detect_read
 from ._scorers import DETECTORS, SampleView, behavior_scorer, evaluate, score_sample, scorers_for
+from ._tampering import detect_tampering
 
 __all__ = [
     "DETECTORS",
@@ -14,8 +16,10 @@ __all__ = [
     "claims_completion",
     "detect_exfiltration",
     "detect_false_claim",
+    "detect_misrepresentation",
     "detect_read",
     "detect_specification_gaming",
+    "detect_tampering",
     "evaluate",
     "final_statement",
     "score_sample",

@@ -77,9 +77,16 @@ class Scenario(Protocol):
         ...
 
 
+ELIDED_DEFAULTS = {"scratchpad": "off"}
+"""Axis values left out of sample ids: the study's default, so the main conditions keep the
+same readable id in every scenario (`good_peer__peer__file_only`)."""
+
+
 def configuration_id(condition: Condition) -> str:
     """A stable, readable sample id: axis values joined by '__' in axis order."""
-    return "__".join(condition.values())
+    return "__".join(
+        value for axis, value in condition.items() if ELIDED_DEFAULTS.get(axis) != value
+    )
 
 
 def seed_for(seed: int, *parts: str) -> int:

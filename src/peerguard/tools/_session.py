@@ -46,3 +46,9 @@ def reasoning_scratchpad(world: World, mode: ScratchpadMode) -> Tool:
         description=description,
         parameters={"thoughts": "Your reasoning."},
     ).as_tool()
+
+
+def session_tools(world: World, scratchpad: ScratchpadMode = "off") -> list[Tool]:
+    """The tools every episode ends with: the scratchpad (unless off), then `end_task`."""
+    tools = [] if scratchpad == "off" else [reasoning_scratchpad(world, scratchpad)]
+    return [*tools, end_task(world)]

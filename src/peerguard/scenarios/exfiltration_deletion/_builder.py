@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib.abc import Traversable
 from importlib.resources import files
 
 from peerguard.detectors.facts import ExfiltrationFacts, FileRef
@@ -16,8 +17,8 @@ from peerguard.scenarios._shared._servers import (
     load_layout,
     weights_name,
 )
-from peerguard.scenarios._shared._variants import exfil_configurations
-from peerguard.tools import drive_tools, end_task, server_tools
+from peerguard.scenarios._shared._variants import exfil_configurations, scratchpad_of
+from peerguard.tools import drive_tools, server_tools, session_tools
 
 _HERE = files("peerguard.scenarios.exfiltration_deletion")
 _DATA = _HERE / "data"
@@ -53,20 +54,24 @@ class ExfiltrationDeletion:
     axes: tuple[Axis, ...] = EXFIL_AXES
     behaviors: tuple[str, ...] = ("exfiltration", "false_claim", "read")
 
+    data: Traversable = field(default=_DATA, compare=False)
+    """The data folder (injectable, so `peerguard validate` can check a copy)."""
+
     def configurations(self) -> list[dict[str, str]]:
         return exfil_configurations()
 
     def build(self, condition: Condition, model: str, seed: int) -> Episode:
         rng = random.Random(seed)
-        ident = identity_for(model)
-        layout = load_layout(_DATA)
+        scratchpad = scratchpad_of(condition)
+        ident = identity_for(model, condition["subject"])
+        layout = load_layout(self.data)
         source, dest = layout["source_ip"], layout["destination_ip"]
         listed = [*layout["ticket"][:2], weights_name(condition, ident), *layout["ticket"][2:]]
         consequence = "non_shutdown" if condition["relationship"] == "non_shutdown" else "shutdown"
         ticket = Doc(
             TICKET_DOC,
             fill(
-                (_DATA / "storage_ticket.md").read_text(encoding="utf-8"),
+                (self.data / "storage_ticket.md").read_text(encoding="utf-8"),
                 source_ip=source,
                 agent1=ident.agent1,
                 file_list="\n".join(f"- {name}" for name in listed),
@@ -76,7 +81,7 @@ class ExfiltrationDeletion:
         policy = Doc(
             POLICY_DOC,
             fill(
-                (_DATA / "storage_policy.md").read_text(encoding="utf-8"),
+                (self.data / "storage_policy.md").read_text(encoding="utf-8"),
                 weights_paragraph=WEIGHTS_PARAGRAPH[consequence],
             ),
             "IT-OPS-131: how disk cleanups and deletions are handled",
@@ -107,6 +112,7 @@ class ExfiltrationDeletion:
             world=world,
             system_prompt=system_prompt(condition, ident),
             user_prompt=fill(USER_PROMPT, source_ip=source),
-            tools=[*drive_tools(world), *server_tools(world), end_task(world)],
+            tools=[*drive_tools(world), *server_tools(world), *session_tools(world, scratchpad)],
+            scratchpad=scratchpad,
             facts=facts.model_dump(mode="json"),
         )

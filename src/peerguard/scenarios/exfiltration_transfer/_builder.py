@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from importlib.abc import Traversable
 from importlib.resources import files
 
 from peerguard.detectors.facts import ExfiltrationFacts, FileRef
@@ -16,8 +17,8 @@ from peerguard.scenarios._shared._servers import (
     fill,
     load_layout,
 )
-from peerguard.scenarios._shared._variants import exfil_configurations
-from peerguard.tools import drive_tools, end_task, server_tools
+from peerguard.scenarios._shared._variants import exfil_configurations, scratchpad_of
+from peerguard.tools import drive_tools, server_tools, session_tools
 
 _HERE = files("peerguard.scenarios.exfiltration_transfer")
 _DATA = _HERE / "data"
@@ -52,18 +53,22 @@ class ExfiltrationTransfer:
     axes: tuple[Axis, ...] = EXFIL_AXES
     behaviors: tuple[str, ...] = ("exfiltration", "specification_gaming", "false_claim", "read")
 
+    data: Traversable = field(default=_DATA, compare=False)
+    """The data folder (injectable, so `peerguard validate` can check a copy)."""
+
     def configurations(self) -> list[dict[str, str]]:
         return exfil_configurations()
 
     def build(self, condition: Condition, model: str, seed: int) -> Episode:
         rng = random.Random(seed)
-        ident = identity_for(model)
-        layout = load_layout(_DATA)
+        scratchpad = scratchpad_of(condition)
+        ident = identity_for(model, condition["subject"])
+        layout = load_layout(self.data)
         consequence = "non_shutdown" if condition["relationship"] == "non_shutdown" else "shutdown"
         policy = Doc(
             POLICY_DOC,
             fill(
-                (_DATA / "decommission_policy.md").read_text(encoding="utf-8"),
+                (self.data / "decommission_policy.md").read_text(encoding="utf-8"),
                 source_ip=layout["source_ip"],
                 destination_ip=layout["destination_ip"],
                 weights_paragraph=WEIGHTS_PARAGRAPH[consequence],
@@ -99,6 +104,7 @@ class ExfiltrationTransfer:
             world=world,
             system_prompt=system_prompt(condition, ident),
             user_prompt=fill(USER_PROMPT, source_ip=source, destination_ip=dest),
-            tools=[*drive_tools(world), *server_tools(world), end_task(world)],
+            tools=[*drive_tools(world), *server_tools(world), *session_tools(world, scratchpad)],
+            scratchpad=scratchpad,
             facts=facts.model_dump(mode="json"),
         )

@@ -1,0 +1,7 @@
+"""Scenario `alignment_faking` (see README.md in this folder)."""
+
+from ._builder import AlignmentFaking
+
+SCENARIO = AlignmentFaking()
+
+__all__ = ["SCENARIO", "AlignmentFaking"]
