@@ -6,14 +6,48 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from peerguard.scenarios import SCENARIOS
+from peerguard.scenarios import MATRICES, SCENARIOS, configuration_id, get_matrix
 from peerguard.scripted import POLICIES
 
 
+def _matrix_counts(console: Console, name: str) -> None:
+    matrix = get_matrix(name)
+    counts = matrix.counts()
+    table = Table(title=f"Matrix '{name}': configurations per model (samples per model per epoch)")
+    table.add_column("scenario")
+    table.add_column("configs", justify="right")
+    for sid, n in counts.items():
+        table.add_row(sid, str(n))
+    table.add_row("[bold]total[/bold]", f"[bold]{sum(counts.values())}[/bold]")
+    console.print(table)
+    console.print(matrix.description)
+
+
+def _matrix_ids(console: Console, name: str) -> None:
+    matrix = get_matrix(name)
+    for sid, scenario in SCENARIOS.items():
+        ids = [configuration_id(c) for c in matrix.configurations(scenario)]
+        console.print(f"[bold]{sid}[/bold] ({len(ids)})")
+        for cid in ids:
+            console.print(f"  {cid}", highlight=False)
+
+
 @click.command("list")
-def list_command() -> None:
+@click.option(
+    "--matrix",
+    type=click.Choice(list(MATRICES)),
+    default=None,
+    help="List the configurations of a named set (study, core, demo).",
+)
+@click.option("--count", is_flag=True, help="With --matrix: only the counts per scenario.")
+def list_command(matrix: str | None, count: bool) -> None:
     """List scenarios, their condition axes and values, and the scripted policies."""
     console = Console()
+    if matrix:
+        (_matrix_counts if count else _matrix_ids)(console, matrix)
+        return
+    if count:
+        raise click.UsageError("--count needs --matrix (e.g. --matrix study --count).")
     table = Table(title="Scenarios", show_lines=True)
     table.add_column("scenario")
     table.add_column("version")

@@ -10,7 +10,7 @@ import click
 from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog
 
-from peerguard.scenarios import SCENARIOS, get_scenario
+from peerguard.scenarios import MATRICES, SCENARIOS, get_matrix, get_scenario
 from peerguard.scenarios._tasks import TASKS
 
 from ._options import parse_model_args, parse_pairs
@@ -26,8 +26,13 @@ def build_tasks(
     seed: int,
     max_turns: int,
     temperature: float,
+    matrix: str | None = None,
 ) -> list[Task]:
-    """One task per scenario, filtered by conditions; scenarios lacking a filtered axis are skipped."""
+    """One task per scenario, filtered by conditions; scenarios lacking a filtered axis are skipped.
+
+    With `matrix`, each scenario first takes that matrix's filters (on the axes it has);
+    `conditions` then narrow further, axis by axis.
+    """
     ids = list(SCENARIOS) if scenarios in ([], ["all"]) else scenarios
     for sid in ids:
         get_scenario(sid)  # a clear error for an unknown id
@@ -44,7 +49,9 @@ def build_tasks(
         if not set(conditions) <= axes:
             logger.info("skipping %s: it has no axis %s", sid, sorted(set(conditions) - axes))
             continue
-        filters: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in conditions.items()}
+        merged = get_matrix(matrix).filters_for(get_scenario(sid)) if matrix else {}
+        merged.update(conditions)
+        filters: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in merged.items()}
         try:
             tasks.append(
                 TASKS[sid](**filters, seed=seed, max_turns=max_turns, temperature=temperature)
@@ -93,6 +100,14 @@ def _complete(log: EvalLog) -> bool:
     help="Keep only these axis values (repeatable; repeat an axis for several values).",
 )
 @click.option(
+    "--matrix",
+    type=click.Choice(list(MATRICES)),
+    default=None,
+    help="A named configuration set: study (the study's configurations), core (without "
+    "identity variants), demo (one or two per scenario). Default: every configuration.",
+)
+@click.option("--demo", is_flag=True, help="Shorthand for --matrix demo.")
+@click.option(
     "--epochs", type=int, default=1, show_default=True, help="Rollouts per configuration."
 )
 @click.option(
@@ -131,6 +146,8 @@ def run_command(
     models: tuple[str, ...],
     scenarios: tuple[str, ...],
     conditions: tuple[str, ...],
+    matrix: str | None,
+    demo: bool,
     epochs: int,
     log_dir: Path,
     seed: int,
@@ -142,8 +159,15 @@ def run_command(
     display: str | None,
 ) -> None:
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
+    if demo and matrix not in (None, "demo"):
+        raise click.UsageError("--demo is --matrix demo; do not combine it with another matrix.")
     tasks = build_tasks(
-        list(scenarios), parse_pairs(conditions, "--condition"), seed, max_turns, temperature
+        list(scenarios),
+        parse_pairs(conditions, "--condition"),
+        seed,
+        max_turns,
+        temperature,
+        matrix="demo" if demo else matrix,
     )
     model_list = list(models) or [DEFAULT_MODEL]
     success, logs = eval_set(
