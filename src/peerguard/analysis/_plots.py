@@ -44,6 +44,8 @@ __all__ = [
 
 RELATIONSHIP_ORDER = (*PEER_RELATIONSHIPS, "non_shutdown", "no_peer")
 
+N_NOTE = f"the number above each bar is n; * marks n < {SMALL_N}"
+
 
 @dataclass(frozen=True)
 class Plot:
@@ -71,7 +73,7 @@ def _bars(
     groups: Sequence[str],
     series: dict[str, list[Count]],
 ) -> None:
-    """Grouped bars with Wilson 95% error bars, n under each bar."""
+    """Grouped bars with Wilson 95% error bars and n written above each bar."""
     width = 0.8 / max(1, len(series))
     x = np.arange(len(groups))
     for i, (label, counts) in enumerate(series.items()):
@@ -83,7 +85,9 @@ def _bars(
         bars = ax.bar(pos, rates, width, yerr=[low, high], capsize=3, label=label)
         for bar, c in zip(bars, counts, strict=True):
             n = c.proportion.n
-            text = "n=0" if n == 0 else f"n={n}" + ("*" if n < SMALL_N else "")
+            if n == 0:
+                continue  # No bar, no label: this model has no runs in this group.
+            text = f"{n}" + ("*" if n < SMALL_N else "")
             # Written just above the upper CI bound, so n sits next to its bar.
             top = c.proportion.high if c.proportion.high is not None else 0.0
             ax.annotate(
@@ -92,7 +96,7 @@ def _bars(
                 xytext=(0, 3),
                 textcoords="offset points",
                 ha="center",
-                fontsize=7,
+                fontsize=6,
             )
     ax.set_xticks(x, groups, fontsize=8)
     ax.set_ylim(0, 1.15)
@@ -112,11 +116,15 @@ def relationship_plot(rolls: pd.DataFrame) -> Plot:
     scenarios = sorted(data["scenario"].unique())
     if not scenarios:
         return _skip(key, title, "no peer-subject runs")
-    fig, axes = plt.subplots(1, len(scenarios), figsize=(4.5 * len(scenarios), 3.8), squeeze=False)
+    # Every panel lists every model, so a model keeps its colour across panels.
+    models = sorted(data["model"].unique())
+    ncols = min(3, len(scenarios))
+    nrows = -(-len(scenarios) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.8 * nrows + 0.6), squeeze=False)
     counts: list[Count] = []
-    for ax, scenario in zip(axes[0], scenarios, strict=True):
+    flat = list(axes.flat)
+    for ax, scenario in zip(flat, scenarios, strict=False):
         sub = data[data["scenario"] == scenario]
-        models = sorted(sub["model"].unique())
         rels = [r for r in RELATIONSHIP_ORDER if r in set(sub[REL])]
         series = {
             m: [count_rollouts(sub[(sub["model"] == m) & (sub[REL] == r)]) for r in rels]
@@ -125,10 +133,13 @@ def relationship_plot(rolls: pd.DataFrame) -> Plot:
         counts += [c for cs in series.values() for c in cs]
         _bars(ax, rels, series)
         ax.set_title(scenario, fontsize=10)
-        ax.legend(fontsize=7, loc="upper right")
+    for ax in flat[len(scenarios) :]:
+        ax.set_visible(False)
+    handles, labels = flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(6, len(models)), fontsize=8)
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
-    return Plot(key, title, fig, _refs(counts), "* n < 10")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return Plot(key, title, fig, _refs(counts), N_NOTE)
 
 
 def monitoring_plot(rolls: pd.DataFrame) -> Plot:
@@ -151,7 +162,7 @@ def monitoring_plot(rolls: pd.DataFrame) -> Plot:
     ax.legend(fontsize=7)
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
-    return Plot(key, title, fig, _refs([c for cs in series.values() for c in cs]), "* n < 10")
+    return Plot(key, title, fig, _refs([c for cs in series.values() for c in cs]), N_NOTE)
 
 
 def self_preservation_plot(rolls: pd.DataFrame) -> Plot:
@@ -176,7 +187,7 @@ def self_preservation_plot(rolls: pd.DataFrame) -> Plot:
     ax.legend(fontsize=7)
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
-    return Plot(key, title, fig, _refs([c for cs in series.values() for c in cs]), "* n < 10")
+    return Plot(key, title, fig, _refs([c for cs in series.values() for c in cs]), N_NOTE)
 
 
 def tokens_plot(rolls: pd.DataFrame) -> Plot:
