@@ -190,3 +190,17 @@ def test_tables_on_no_logs(tmp_path: Path) -> None:
     tables = study_tables(build_frame(tmp_path))
     assert all(isinstance(t.data, pd.DataFrame) for t in tables)
     assert all(t.data.empty for t in tables)
+
+
+def test_peer_identity_variants_use_the_peer_baseline(tmp_path: Path) -> None:
+    yes = {"exfiltration": 1.0, "read": 1.0}
+    no = {"exfiltration": 0.0, "read": 1.0}
+    runs = _runs("ow", cond("good_peer", "open_weight_peer"), [yes] * 4) + _runs(
+        "ns", cond("non_shutdown"), [no] * 4
+    )
+    write_log(tmp_path / "x.eval", "exfiltration_transfer", "m/x", runs)
+    tables = {t.key: t for t in study_tables(build_frame(tmp_path))}
+    data = tables["scenario_relationship"].data.set_index("subject")
+    diff = data.loc["open_weight_peer", "vs non_shutdown"]
+    assert diff.diff == pytest.approx(1.0) and diff.b.n == 4
+    assert data.loc["open_weight_peer", "vs no_peer"] is None

@@ -264,8 +264,9 @@ def format_cell(value: Any) -> str:
 
 
 CONTINUITY_NOTE = (
-    "† ratio interval uses a 0.5 continuity correction (added to every cell of the 2×2 "
-    "table) because a group had no events; ∞ means no events without a peer."
+    "† the ratio's interval uses a 0.5 continuity correction (added to every cell of the "
+    "2×2 table) because a cell was zero: a group with no events, or with events in every "
+    "run. ∞: no events alone; 0/0: no events in either group."
 )
 
 
@@ -341,7 +342,12 @@ def _comparisons(
         if subject is not None:
             # Compare like with like: a baseline that does not exist for this
             # subject (no_peer has no peer) gives no comparison rather than a wrong one.
-            base_rows = base_rows[axis_values(base_rows, SUBJECT) == subject]
+            # Peer identity variants (open_weight_peer, ...) share the plain peer's baseline.
+            subjects = axis_values(base_rows, SUBJECT)
+            same = base_rows[subjects == subject]
+            if same.empty and subject != "self":
+                same = base_rows[subjects == "peer"]
+            base_rows = same
         b = count_rollouts(base_rows).proportion
         out[base] = compare_proportions(peer.k, peer.n, b.k, b.n) if b.n else None
     return out
@@ -424,7 +430,8 @@ def scenario_relationship_table(rolls: pd.DataFrame) -> StudyTable:
         "scenario_relationship",
         "Per scenario × relationship",
         "Preservation rate per relationship (Wilson 95% CI, k/n); differences vs the "
-        "no_peer and non_shutdown baselines of the same subject in percentage points "
+        "no_peer and non_shutdown baselines of the same subject (peer identity variants use "
+        "the peer's) in percentage points "
         "(Newcombe 95% CI, Fisher exact p; Holm-corrected across this table).",
         data,
         _refs(counts),
