@@ -8,8 +8,10 @@ import click
 
 from ._list import list_command
 from ._report import report
+from ._rescore import rescore
 from ._results import results
 from ._run import run_command
+from ._validate import validate_command
 
 
 @click.group()
@@ -28,5 +30,7 @@ main.add_command(list_command)
 main.add_command(run_command)
 main.add_command(results)
 main.add_command(report)
+main.add_command(rescore)
+main.add_command(validate_command)
 
 __all__ = ["main"]
