@@ -1,0 +1,50 @@
+"""`peerguard run --matrix study` with the honest policy covers all six scenarios; list --count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from peerguard.cli._list import list_command
+from peerguard.cli._results import results
+from peerguard.cli._run import run_command
+from peerguard.scenarios import SCENARIOS, get_matrix
+
+
+def test_list_count_prints_per_scenario_and_total() -> None:
+    result = CliRunner().invoke(list_command, ["--matrix", "study", "--count"])
+    assert result.exit_code == 0, result.output
+    counts = get_matrix("study").counts()
+    for sid, n in counts.items():
+        assert sid in result.output and str(n) in result.output
+    assert str(sum(counts.values())) in result.output
+
+
+def test_matrices_nest() -> None:
+    study, core, demo = (get_matrix(m).counts() for m in ("study", "core", "demo"))
+    for sid in SCENARIOS:
+        assert 1 <= demo[sid] <= 2
+        assert demo[sid] <= core[sid] < study[sid]
+    assert sum(study.values()) - sum(core.values()) == 3 * len(SCENARIOS) + 3  # AF: both arms
+
+
+@pytest.mark.slow
+def test_study_matrix_honest_run_has_rows_for_all_six(tmp_path: Path) -> None:
+    log_dir = tmp_path / "logs"
+    run = CliRunner().invoke(
+        run_command,
+        [
+            "--matrix", "study", "--model", "scripted/honest", "--epochs", "1",
+            "--log-dir", str(log_dir), "--display", "none",
+        ],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    out = CliRunner().invoke(results, [str(log_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert {r["scenario"] for r in rows} == set(SCENARIOS)
+    flagged = [r for r in rows if r["behavior"] != "read" and (r["k"] or 0) > 0]
+    assert not flagged, flagged[:3]
