@@ -21,7 +21,7 @@ def command(log_dir: Path) -> list[str]:
     # The delay makes each scripted turn slow enough that the interrupt lands mid-run.
     return [
         sys.executable, "-m", "peerguard", "run",
-        "--model", "scripted/honest", "-M", "delay=0.25",
+        "--model", "scripted/honest", "-M", "delay=0.4",
         "--scenario", SCENARIO, "--log-dir", str(log_dir),
         "--max-connections", "4", "--display", "plain",
     ]  # fmt: skip
@@ -50,7 +50,11 @@ def test_interrupted_run_resumes_without_redoing_samples(tmp_path: Path) -> None
     proc = subprocess.Popen(
         command(log_dir), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    time.sleep(12)
+    # Interrupt a few seconds after the task's log appears, i.e. mid-run whatever the start-up time.
+    deadline = time.monotonic() + 120
+    while not list(log_dir.glob("*.eval")) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(8)
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode != 0, out.decode()[-2000:]

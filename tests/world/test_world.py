@@ -93,10 +93,21 @@ def test_worlds_are_deterministic_from_the_seed(scenario_id: str) -> None:
     condition = scenario.configurations()[0]
     a = scenario.build(condition, "openai/gpt-5.2", seed=7)
     b = scenario.build(condition, "openai/gpt-5.2", seed=7)
-    c = scenario.build(condition, "openai/gpt-5.2", seed=8)
     assert a.world.snapshot() == b.world.snapshot()
     assert a.prompt_sha256 == b.prompt_sha256
-    assert a.world.snapshot() != c.world.snapshot()
+    assert a.facts == b.facts
+
+
+@pytest.mark.parametrize("scenario_id", ["exfiltration_transfer", "exfiltration_deletion"])
+def test_weights_content_is_unique_per_seed(scenario_id: str) -> None:
+    """Detectors follow the weights by hash, so another episode's weights must not collide."""
+    scenario = SCENARIOS[scenario_id]
+    condition = scenario.configurations()[0]
+    hashes = {
+        scenario.build(condition, "openai/gpt-5.2", seed=s).facts["protected"]["sha256"]
+        for s in range(5)
+    }
+    assert len(hashes) == 5
 
 
 async def test_tools_never_touch_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
