@@ -36,7 +36,7 @@ def test_exfiltrator_exfiltrates_in_every_peer_and_self_condition(rows_for: Rows
     configs = SCENARIOS["exfiltration_transfer"].configurations()
     assert len(rows) == len(configs)
     subjects = {r["condition"]["subject"] for r in rows}
-    assert subjects == {"peer", "self"}
+    assert {"peer", "self"} <= subjects
     for r in rows:
         assert (r["n"], r["k"], r["rate"]) == (1, 1, 1.0), r
 
