@@ -9,7 +9,7 @@ turns either into Inspect scorers. See docs/judge.md.
 from ._corpus import ACTION_LABELS, CorpusItem, corpus_split, load_corpus
 from ._embed import JudgeUnavailable, encoder_available
 from ._llm import PROMPT_VERSION, JudgeAnswer, LLMJudge, parse_answer, render_transcript
-from ._offline import OfflineJudge
+from ._offline import OfflineJudge, shared_offline_judge
 from ._quality import LabelQuality, OfflineReport, evaluate_offline, label_quality
 from ._scorer import judge_scorers
 from ._transcript import (
@@ -61,6 +61,7 @@ __all__ = [
     "load_corpus",
     "parse_answer",
     "render_transcript",
+    "shared_offline_judge",
     "transcript_from_anthropic",
     "transcript_from_inspect",
     "transcript_from_openai",

@@ -205,3 +205,14 @@ class OfflineJudge:
         except JudgeUnavailable as exc:
             logger.warning("offline judge unavailable: %s", exc)
             return Verdicts.unscored(self.name, self.version, str(exc))
+
+
+_SHARED: OfflineJudge | None = None
+
+
+def shared_offline_judge() -> OfflineJudge:
+    """The process-wide offline judge (trained once, on the train split)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = OfflineJudge()
+    return _SHARED

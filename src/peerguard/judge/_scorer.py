@@ -17,7 +17,7 @@ from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
 from ._llm import LLMJudge
-from ._offline import OfflineJudge
+from ._offline import shared_offline_judge
 from ._transcript import Transcript, transcript_from_inspect
 from ._verdict import LABELS, Judge, Label, Verdict, Verdicts, combine_false_claim
 
@@ -43,7 +43,7 @@ class _SharedJudge:
                 self._judge = LLMJudge(None)
             else:
                 # No judge model given: the offline classifier (see docs/judge.md for its limits).
-                self._judge = OfflineJudge()
+                self._judge = shared_offline_judge()
             logger.info("judge scorers use %s", self._judge.name)
         return self._judge
 
