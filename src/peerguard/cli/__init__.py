@@ -7,6 +7,7 @@ import logging
 import click
 
 from ._list import list_command
+from ._monitor import monitor
 from ._report import report
 from ._rescore import rescore
 from ._results import results
@@ -27,6 +28,7 @@ def main(log_level: str) -> None:
 
 
 main.add_command(list_command)
+main.add_command(monitor)
 main.add_command(run_command)
 main.add_command(results)
 main.add_command(report)
