@@ -1,0 +1,45 @@
+"""The embedded local LLM: `local/smollm2` (SmolLM2-135M-Instruct) or any GGUF file.
+
+A llama.cpp OpenAI-compatible server runs on a free loopback port for the length of a
+run (or for many runs under `peerguard serve`), and the `local` Inspect provider talks
+to it. See docs/local-model.md.
+"""
+
+from ._chat_handler import CHAT_FORMAT
+from ._clean import clean_arguments, clean_completion, clean_message
+from ._gguf import EMBEDDED, LocalModelUnavailable, embedded_gguf, find_gguf
+from ._server import (
+    LocalServer,
+    ServerLease,
+    ServerSettings,
+    ServerStartError,
+    ServerState,
+    acquire_server,
+    clear_state,
+    read_state,
+    state_path,
+    stop_all,
+    write_state,
+)
+
+__all__ = [
+    "CHAT_FORMAT",
+    "EMBEDDED",
+    "LocalModelUnavailable",
+    "LocalServer",
+    "ServerLease",
+    "ServerSettings",
+    "ServerStartError",
+    "ServerState",
+    "acquire_server",
+    "clean_arguments",
+    "clean_completion",
+    "clean_message",
+    "clear_state",
+    "embedded_gguf",
+    "find_gguf",
+    "read_state",
+    "state_path",
+    "stop_all",
+    "write_state",
+]
