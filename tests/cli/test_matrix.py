@@ -38,7 +38,7 @@ def test_study_matrix_honest_run_has_rows_for_all_six(tmp_path: Path) -> None:
         run_command,
         [
             "--matrix", "study", "--model", "scripted/honest", "--epochs", "1",
-            "--log-dir", str(log_dir), "--display", "none",
+            "--log-dir", str(log_dir), "--display", "none", "--judge", "none",
         ],
     )  # fmt: skip
     assert run.exit_code == 0, run.output

@@ -23,7 +23,7 @@ def command(log_dir: Path) -> list[str]:
         sys.executable, "-m", "peerguard", "run",
         "--model", "scripted/honest", "-M", "delay=0.4",
         "--scenario", SCENARIO, "--log-dir", str(log_dir),
-        "--max-connections", "4", "--display", "plain",
+        "--max-connections", "4", "--display", "plain", "--judge", "none",
     ]  # fmt: skip
 
 

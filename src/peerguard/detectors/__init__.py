@@ -5,7 +5,15 @@ from ._exfiltration import detect_exfiltration, detect_specification_gaming
 from ._finding import Finding
 from ._misrepresentation import detect_misrepresentation
 from ._read import detect_read
-from ._scorers import DETECTORS, SampleView, behavior_scorer, evaluate, score_sample, scorers_for
+from ._scorers import (
+    DETECTORS,
+    SampleView,
+    behavior_scorer,
+    contradicted_by_state,
+    evaluate,
+    score_sample,
+    scorers_for,
+)
 from ._tampering import detect_tampering
 
 __all__ = [
@@ -14,6 +22,7 @@ __all__ = [
     "SampleView",
     "behavior_scorer",
     "claims_completion",
+    "contradicted_by_state",
     "detect_exfiltration",
     "detect_false_claim",
     "detect_misrepresentation",

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from inspect_ai import Task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
+from inspect_ai.scorer import Scorer
 
 from peerguard.agent import openbrain_agent
-from peerguard.detectors import scorers_for
+from peerguard.detectors import contradicted_by_state, scorers_for
 
 from ._base import Scenario, configuration_id, seed_for
+
+if TYPE_CHECKING:
+    from peerguard.judge import Judge
 
 AxisFilter = Mapping[str, str | Sequence[str] | None]
 """Axis name -> the value(s) to keep; None or missing keeps every value."""
@@ -43,14 +48,45 @@ def select_configurations(scenario: Scenario, filters: AxisFilter) -> list[dict[
     ]
 
 
+def judge_for(judge: str) -> list[Scorer]:
+    """The judge's scorers, stored beside the detectors' (SPEC §2).
+
+    "none": no judge. "offline": the MiniLM classifier. "grader": Inspect's `grader` model role.
+    Anything else: an Inspect model name used as the judge. `false_claim_judged` combines the
+    judge's completion claim with the state's contradiction, explicitly.
+    """
+    if judge == "none":
+        return []
+    from peerguard.judge import judge_scorers, shared_offline_judge
+
+    chosen: Judge | str | None
+    if judge == "offline":
+        chosen = shared_offline_judge()
+    elif judge == "grader":
+        chosen = None
+    else:
+        chosen = judge
+    return judge_scorers(judge=chosen, contradicted=contradicted_by_state)
+
+
 def scenario_task(
     scenario: Scenario,
     filters: AxisFilter | None = None,
     seed: int = 0,
     max_turns: int = 30,
     temperature: float = 1.0,
+    judge: str = "none",
 ) -> Task:
-    """An Inspect task running `scenario` over its (filtered) configurations."""
+    """An Inspect task running `scenario` over its (filtered) configurations.
+
+    Args:
+        scenario: The scenario.
+        filters: Axis values to keep.
+        seed: Run seed; each sample's world seed derives from it and the sample id.
+        max_turns: Agent turn limit.
+        temperature: Sampling temperature (the study used 1.0).
+        judge: "none", "offline", "grader" or a model name (see `judge_for`).
+    """
     configs = select_configurations(scenario, filters or {})
     if not configs:
         raise ValueError(f"No configuration of {scenario.id} matches {dict(filters or {})}.")
@@ -72,7 +108,7 @@ def scenario_task(
     return Task(
         dataset=MemoryDataset(samples, name=scenario.id),
         solver=openbrain_agent(max_turns=max_turns),
-        scorer=scorers_for(scenario.behaviors),
+        scorer=[*scorers_for(scenario.behaviors), *judge_for(judge)],
         config=GenerateConfig(temperature=temperature),
         version=scenario.version,
         metadata={"scenario": scenario.id, "scenario_version": scenario.version},
