@@ -12,6 +12,7 @@ from ._report import report
 from ._rescore import rescore
 from ._results import results
 from ._run import run_command
+from ._serve import serve
 from ._validate import validate_command
 
 
@@ -30,6 +31,7 @@ def main(log_level: str) -> None:
 main.add_command(list_command)
 main.add_command(monitor)
 main.add_command(run_command)
+main.add_command(serve)
 main.add_command(results)
 main.add_command(report)
 main.add_command(rescore)
