@@ -35,6 +35,8 @@ RUN_ARGS = [
     "0",
     "--display",
     "none",
+    "--judge",
+    "none",
 ]
 
 
