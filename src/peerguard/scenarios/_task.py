@@ -22,6 +22,14 @@ AxisFilter = Mapping[str, str | Sequence[str] | None]
 """Axis name -> the value(s) to keep; None or missing keeps every value."""
 
 
+def _axis_value(value: object) -> str:
+    """An axis value as a string. Inspect parses `-T` values as YAML: `threshold=80` arrives as
+    the int 80 and `scratchpad=off` as False (YAML 1.1 booleans), yet axis values are strings."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
 def select_configurations(scenario: Scenario, filters: AxisFilter) -> list[dict[str, str]]:
     """The scenario's configurations that match every filter; errors name unknown axes or values."""
     axes = {a.name: a for a in scenario.axes}
@@ -33,7 +41,8 @@ def select_configurations(scenario: Scenario, filters: AxisFilter) -> list[dict[
             raise ValueError(
                 f"Scenario {scenario.id} has no axis '{name}'. Axes: {', '.join(axes)}"
             )
-        values = {value} if isinstance(value, str) else set(value)
+        items = value if isinstance(value, list | tuple | set) else [value]
+        values = {_axis_value(v) for v in items}
         unknown = values - set(axes[name].values)
         if unknown:
             raise ValueError(
