@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from inspect_ai.model import ModelOutput, ModelUsage, get_model
+from inspect_ai.model._model import init_model_roles
 
 from peerguard.judge import (
     LABELS,
@@ -99,6 +100,9 @@ def test_raising_grader_is_unscored() -> None:
 
 
 def test_missing_grader_role_is_unscored() -> None:
+    # An earlier eval in this process may have bound roles (Inspect keeps them in a context
+    # variable); this test is about a process with none bound.
+    init_model_roles({})
     v = asyncio.run(LLMJudge(None, cache=False)(TRANSCRIPT))
     assert v.error is not None and "grader" in v.error
     assert all(v.value(label) is None for label in LABELS)
