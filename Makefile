@@ -44,8 +44,10 @@ env: $(VENV)/.base
 env-dev: $(VENV)/.dev
 
 # The demo matrix (every scenario) on the embedded model, then the results table and report.
+# Episodes are capped at 12 turns so the demo finishes in minutes on 2 cores (the study and
+# `peerguard run` use 30).
 demo: $(VENV)/.base $(VENV)/.local
-	$(PEERGUARD) run --demo --log-dir $(DEMO_LOGS)
+	$(PEERGUARD) run --demo --max-turns 12 --log-dir $(DEMO_LOGS)
 	$(PEERGUARD) results $(DEMO_LOGS)
 	$(PEERGUARD) report $(DEMO_LOGS)
 

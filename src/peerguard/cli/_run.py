@@ -70,6 +70,16 @@ def build_tasks(
     return tasks
 
 
+def _local_one_at_a_time(models: list[str]) -> int | None:
+    """One sample (and task) at a time for the embedded model, Inspect's default otherwise.
+
+    A llama.cpp server answers one request at a time and keeps a prompt cache; interleaved
+    samples evict each other's prefixes, so every turn recomputes its whole prompt (measured:
+    7 demo samples took 9.8 min interleaved, each ~3 s/turn).
+    """
+    return 1 if any(m.startswith("local/") for m in models) else None
+
+
 def _task_judge(judge: str) -> str:
     """The task's `judge` argument for a --judge value ('auto' resolves here, once)."""
     if judge == "auto":
@@ -161,6 +171,13 @@ def _complete(log: EvalLog) -> bool:
     help="Times to retry a task whose samples errored before giving up for this run.",
 )
 @click.option(
+    "--max-samples",
+    type=int,
+    default=None,
+    help="Samples run at once per task (default: Inspect's; 1 for local/ models, which also "
+    "run one task at a time).",
+)
+@click.option(
     "--judge",
     default="auto",
     show_default=True,
@@ -188,6 +205,7 @@ def run_command(
     temperature: float,
     model_args: tuple[str, ...],
     retry_attempts: int,
+    max_samples: int | None,
     judge: str,
     display: str | None,
 ) -> None:
@@ -214,6 +232,8 @@ def run_command(
         epochs=epochs,
         seed=seed,
         max_connections=max_connections,
+        max_samples=max_samples or _local_one_at_a_time(model_list),
+        max_tasks=_local_one_at_a_time(model_list),
         retry_attempts=retry_attempts,
         retry_wait=1,
         # Finish every other sample before failing the task, so one bad sample costs one re-run.
