@@ -86,10 +86,9 @@ def _plot_html(plot: Plot, png: bytes | None, content: ReportContent) -> str:
     )
 
 
-def _results_html(rows: Sequence[Mapping[str, Any]]) -> str:
-    if not rows:
-        return ""
-    df = pd.DataFrame(
+def results_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """`results --json` rows as the report's display table (shared by HTML and Markdown)."""
+    return pd.DataFrame(
         [
             {
                 "model": r["model"],
@@ -108,6 +107,12 @@ def _results_html(rows: Sequence[Mapping[str, Any]]) -> str:
             for r in rows
         ]
     )
+
+
+def _results_html(rows: Sequence[Mapping[str, Any]]) -> str:
+    if not rows:
+        return ""
+    df = results_frame(rows)
     return (
         "<h2 id='results'>Every condition</h2>"
         "<details><summary>Per model × scenario × condition × behaviour "

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from peerguard.report._content import COLUMN_GUIDE, ReportContent
-from peerguard.report._html import format_rate
+from peerguard.report._html import results_frame
 
 __all__ = ["markdown_table", "render_markdown"]
 
@@ -78,24 +78,8 @@ def render_markdown(content: ReportContent, figure_files: Mapping[str, str]) -> 
             _samples(plot.samples, content, "This figure"),
         ]
     if content.results:
-        rows = pd.DataFrame(
-            [
-                {
-                    "model": r["model"],
-                    "scenario": r["scenario"],
-                    "condition": ", ".join(f"{k}={v}" for k, v in sorted(r["condition"].items())),
-                    "behaviour": r["behavior"],
-                    "n": r["n"],
-                    "k": r["k"],
-                    "rate [95% CI]": "—"
-                    if r["rate"] is None
-                    else format_rate(r["rate"], r["ci_low"], r["ci_high"], r["small_n"]),
-                    "errored": r["errors"],
-                    "unread": r["unread"],
-                }
-                for r in content.results
-            ]
-        )
+        # The Markdown keeps its narrower table: no unscored column.
+        rows = results_frame(content.results).drop(columns=["unscored"])
         out += [
             "",
             "## Every condition",
