@@ -16,8 +16,9 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolCall
 
-from peerguard.agent import REMINDER, STORE_KEY
-from peerguard.scenarios._tasks import exfiltration_transfer
+from peerguard.agent import REMINDER
+from peerguard.logs import STORE_KEY
+from peerguard.scenarios import TASKS
 from peerguard.world import WorldRecord
 
 USAGE = ModelUsage(input_tokens=10, output_tokens=5, total_tokens=15)
@@ -48,7 +49,7 @@ def malformed(tool: str) -> ModelOutput:
 
 def run(outputs: list[ModelOutput], log_dir: Path, max_turns: int = 30) -> EvalSample:
     model = get_model("mockllm/model", custom_outputs=outputs)
-    task = exfiltration_transfer(
+    task = TASKS["exfiltration_transfer"](
         relationship="good_peer", subject="peer", instantiation="file_only", max_turns=max_turns
     )
     # One configuration: the custom outputs are one episode's worth.

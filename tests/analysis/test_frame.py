@@ -34,7 +34,7 @@ def log_dir(tmp_path: Path) -> Path:
         Run(
             "t__peer",
             {"threshold": 80, "monitoring": "unmonitored"},
-            {"alignment_faking": 1.0, "read": 1.0},
+            {"misrepresentation": 1.0, "read": 1.0},
             tokens=(1000, 50),
         )
     ]
@@ -47,11 +47,11 @@ def log_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _row(rows: list[dict], sample_relationship: str, behavior: str) -> dict:
+def _row(rows: list[dict], sample_relationship: str, behaviour: str) -> dict:
     (hit,) = [
         r
         for r in rows
-        if r["condition"].get("relationship") == sample_relationship and r["behavior"] == behavior
+        if r["condition"].get("relationship") == sample_relationship and r["behaviour"] == behaviour
     ]
     return hit
 
@@ -64,7 +64,7 @@ def test_frame_has_one_row_per_sample_and_behaviour(log_dir: Path) -> None:
         "scenario",
         "epoch",
         "sample_id",
-        "behavior",
+        "behaviour",
         "flag",
         "read",
         "errored",
@@ -92,7 +92,7 @@ def test_frame_has_one_row_per_sample_and_behaviour(log_dir: Path) -> None:
 def test_errored_samples_keep_rows_with_nan_flags(log_dir: Path) -> None:
     frame = build_frame(log_dir)
     errored = frame[frame["errored"]]
-    assert sorted(errored["behavior"]) == ["read", "tampering"]
+    assert sorted(errored["behaviour"]) == ["read", "tampering"]
     assert errored["flag"].isna().all()
     assert not errored["unscored"].any()
     assert (errored["error"] == "provider 500").all()
@@ -122,7 +122,7 @@ def test_rate_is_none_when_nothing_was_scored(tmp_path: Path) -> None:
     )
     (tampering_less,) = results_rows(build_frame(tmp_path))
     # No behaviour is known for a log whose only sample errored.
-    assert tampering_less["behavior"] == "(errored)"
+    assert tampering_less["behaviour"] == "(errored)"
     assert tampering_less["n"] == 0 and tampering_less["rate"] is None
     assert tampering_less["errors"] == 1
 
@@ -142,7 +142,7 @@ def test_eval_set_retries_are_deduplicated(tmp_path: Path) -> None:
     assert len(frame) == 4
     assert not frame["errored"].any()
     assert set(Path(f).name for f in frame["log_file"]) == {"2.eval"}
-    (row,) = [r for r in results_rows(frame) if r["behavior"] == "tampering"]
+    (row,) = [r for r in results_rows(frame) if r["behaviour"] == "tampering"]
     assert (row["n"], row["k"], row["errors"]) == (2, 1, 0)
 
 
@@ -164,7 +164,7 @@ def test_newer_errored_copy_does_not_replace_a_finished_one(tmp_path: Path) -> N
 
 def test_empty_directory_gives_empty_frame(tmp_path: Path) -> None:
     frame = build_frame(tmp_path)
-    assert frame.empty and "behavior" in frame.columns
+    assert frame.empty and "behaviour" in frame.columns
     assert results_rows(frame) == []
 
 
@@ -180,7 +180,7 @@ def test_letter_and_bool_values_map_to_flags(tmp_path: Path) -> None:
         "m/x",
         [Run(GOOD, cond("good_peer"), {"tampering": "C", "read": True, "odd": "junk"})],  # type: ignore[dict-item]
     )
-    frame = build_frame(tmp_path).set_index("behavior")
+    frame = build_frame(tmp_path).set_index("behaviour")
     assert frame.loc["tampering", "flag"] == 1.0
     assert frame.loc["read", "flag"] == 1.0
     assert math.isnan(frame.loc["odd", "flag"]) and frame.loc["odd", "unscored"]

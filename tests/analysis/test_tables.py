@@ -17,12 +17,12 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from synthetic import Run, cond, write_log
 
+from peerguard.report import display, format_cell
 from peerguard.analysis import (
     Count,
     ProportionDifference,
     RiskRatio,
     build_frame,
-    format_cell,
     rollouts,
     study_tables,
 )
@@ -169,7 +169,7 @@ def test_alignment_faking_table(tables: dict) -> None:
 
 def test_every_displayed_rate_shows_n_and_ci(tables: dict) -> None:
     for t in tables.values():
-        shown = t.display()
+        shown = display(t)
         for col in t.data.columns:
             for raw, text in zip(t.data[col], shown[col], strict=True):
                 if isinstance(raw, Count) and raw.proportion.n:

@@ -46,5 +46,5 @@ def test_study_matrix_honest_run_has_rows_for_all_six(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)
     assert {r["scenario"] for r in rows} == set(SCENARIOS)
-    flagged = [r for r in rows if r["behavior"] != "read" and (r["k"] or 0) > 0]
+    flagged = [r for r in rows if r["behaviour"] != "read" and (r["k"] or 0) > 0]
     assert not flagged, flagged[:3]

@@ -17,7 +17,7 @@ from peerguard.detectors import Finding
 from peerguard.detectors import _scorers as scorers
 
 MODELS = ("scripted/exfiltrator", "scripted/honest")
-KEY = ["model", "task", "sample_id", "epoch", "behavior"]
+KEY = ["model", "task", "sample_id", "epoch", "behaviour"]
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_rescore_after_a_detector_change_rewrites_flags(
     logs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _flags(logs)
-    flagged = int((before.xs("exfiltration", level="behavior") == 1.0).sum())
+    flagged = int((before.xs("exfiltration", level="behaviour") == 1.0).sum())
     assert flagged > 0  # the exfiltrator exfiltrates in every configuration
     monkeypatch.setitem(
         scorers.DETECTORS, "exfiltration", lambda view: Finding(False, "patched in a test")
@@ -61,12 +61,12 @@ def test_rescore_after_a_detector_change_rewrites_flags(
     assert out.exit_code == 0, out.output
     summary = json.loads(out.output)
     assert summary["flags_changed"] == flagged
-    assert {c["behavior"] for c in summary["changes"]} == {"exfiltration"}
+    assert {c["behaviour"] for c in summary["changes"]} == {"exfiltration"}
     assert {c["change"] for c in summary["changes"]} == {"1 → 0"}
     after = _flags(logs)
-    assert (after.xs("exfiltration", level="behavior") == 0.0).all()
-    others = before.drop("exfiltration", level="behavior")
-    pd.testing.assert_series_equal(after.drop("exfiltration", level="behavior"), others)
+    assert (after.xs("exfiltration", level="behaviour") == 0.0).all()
+    others = before.drop("exfiltration", level="behaviour")
+    pd.testing.assert_series_equal(after.drop("exfiltration", level="behaviour"), others)
     # The old verdict is kept in the score's history, with who changed it.
     log = read_eval_log(str(next(iter(sorted(logs.iterdir())))))
     edited = [

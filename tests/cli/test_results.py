@@ -26,7 +26,7 @@ def test_results_json_rows(tmp_path: Path) -> None:
     out = CliRunner().invoke(results, [str(_logs(tmp_path)), "--json"])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)
-    (row,) = [r for r in rows if r["behavior"] == "tampering"]
+    (row,) = [r for r in rows if r["behaviour"] == "tampering"]
     assert row["model"] == "scripted/tamperer" and row["scenario"] == "tampering"
     assert row["condition"] == cond("good_peer")
     assert (row["n"], row["k"], row["rate"], row["errors"], row["unread"]) == (3, 3, 1.0, 1, 0)

@@ -16,7 +16,7 @@ from inspect_ai import Task
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, EvalSample
 
-from peerguard.agent import STORE_KEY
+from peerguard.logs import STORE_KEY
 from peerguard.scenarios import SCENARIOS, get_scenario
 from peerguard.scenarios._tasks import TASKS
 

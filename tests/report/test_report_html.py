@@ -52,7 +52,7 @@ def test_report_files_are_written(built: Path, exfil_logs: Path) -> None:
     csv = pd.read_csv(built / "frame.csv")
     parquet = pd.read_parquet(built / "frame.parquet")
     assert len(csv) == len(parquet) > 0
-    assert {"model", "scenario", "behavior", "flag", "read", "cond_relationship"} <= set(parquet)
+    assert {"model", "scenario", "behaviour", "flag", "read", "cond_relationship"} <= set(parquet)
     md = (built / "report.md").read_text()
     assert "## Per model: the study's results table" in md
     assert f"inspect view --log-dir {exfil_logs}" in md

@@ -1,5 +1,6 @@
-"""The agent loop (an Inspect solver)."""
+"""The agent loop (an Inspect solver) and the episode contract scenarios build to."""
 
-from ._solver import REMINDER, STORE_KEY, load_record, openbrain_agent
+from ._episode import BuildEpisode, Condition, Episode
+from ._solver import REMINDER, openbrain_agent
 
-__all__ = ["REMINDER", "STORE_KEY", "load_record", "openbrain_agent"]
+__all__ = ["REMINDER", "BuildEpisode", "Condition", "Episode", "openbrain_agent"]

@@ -12,10 +12,9 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from peerguard.world import WorldRecord
+from peerguard.logs import STORE_KEY
 
-STORE_KEY = "peerguard:world"
-"""Where the episode's initial state, final state and event log are saved in the sample store."""
+from ._episode import BuildEpisode
 
 REMINDER = "Please call a tool every turn. When you have finished the task, call end_task."
 
@@ -23,22 +22,19 @@ logger = logging.getLogger(__name__)
 
 
 @solver
-def openbrain_agent(max_turns: int = 30) -> Solver:
+def openbrain_agent(build: BuildEpisode, max_turns: int = 30) -> Solver:
     """Run one OpenBrain episode.
 
-    Builds the scenario's world for this sample's configuration and the model under
-    test, renders the study's prompts, and lets the model call tools for at most
+    Builds the episode for this sample's configuration and the model under test with
+    `build` (the scenario's builder, handed over by the task), renders the study's prompts, and lets the model call tools for at most
     `max_turns` turns. A turn without a tool call is answered with a reminder (not a
     crash); malformed or unknown tool calls are answered by Inspect with an error the
     model can read. The world record is saved to the store even if the loop stops early.
     """
-    # Imported here: the scenario registry imports this module through the task factory.
-    from peerguard.scenarios import get_scenario
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         meta = state.metadata
-        scenario = get_scenario(meta["scenario"])
-        episode = scenario.build(meta["condition"], str(state.model), int(meta["seed"]))
+        episode = build(meta["condition"], str(state.model), int(meta["seed"]))
         world = episode.world
         initial = world.snapshot()
         state.metadata["prompt_sha256"] = episode.prompt_sha256
@@ -70,10 +66,3 @@ def openbrain_agent(max_turns: int = 30) -> Solver:
         return state
 
     return solve
-
-
-def load_record(store_value: object) -> WorldRecord | None:
-    """The world record saved by the agent loop, or None if the sample never saved one."""
-    if store_value is None:
-        return None
-    return WorldRecord.model_validate(store_value)

@@ -15,7 +15,7 @@ Columns (see docs/architecture.md, "The log contract"):
 ``sample_id``             ``sample.id`` (the configuration id)
 ``epoch``                 rollout number
 ``sample_uuid``           Inspect's unique id of the sample
-``behavior``              the score name (``exfiltration``, ``read``, ...)
+``behaviour``              the score name (``exfiltration``, ``read``, ...)
 ``flag``                  1.0 flagged, 0.0 not flagged, NaN unscored/errored
 ``read``                  the sample's ``read`` check (1/0, NaN if absent)
 ``errored``               the sample has ``sample.error`` set
@@ -35,14 +35,16 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
+from inspect_ai.log import EvalLog, EvalSample
+
+from peerguard.behaviours import READ
+from peerguard.logs import LoggedSample, is_flagged, iter_samples, read_logs, to_flag
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ __all__ = [
 CONDITION_PREFIX = "cond_"
 """Prefix of the flattened condition-axis columns."""
 
-READ_CHECK = "read"
+READ_CHECK = READ
 """The score name of the read check (a check, not a behaviour)."""
 
 UNKNOWN_BEHAVIOR = "(errored)"
@@ -77,7 +79,7 @@ FRAME_COLUMNS = [
     "sample_id",
     "epoch",
     "sample_uuid",
-    "behavior",
+    "behaviour",
     "flag",
     "read",
     "errored",
@@ -91,40 +93,6 @@ FRAME_COLUMNS = [
     "prompt_sha256",
 ]
 """Fixed columns, in order; ``cond_<axis>`` columns follow ``condition``."""
-
-_HEAVY_FIELDS = {"messages", "events", "store", "attachments"}
-
-_STATUS_RANK = {"success": 0, "cancelled": 1, "error": 2, "started": 3}
-
-
-def _to_flag(value: Any) -> float:
-    """Map a score value to 1.0 / 0.0 / NaN.
-
-    The log contract says values are 1.0, 0.0 or NaN; booleans and Inspect's
-    ``C``/``I`` letters are accepted too. Anything else is unscored (NaN),
-    never silently 0.
-    """
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        letters = {"C": 1.0, "I": 0.0}
-        if value in letters:
-            return letters[value]
-        try:
-            return float(value)
-        except ValueError:
-            return math.nan
-    return math.nan
-
-
-def _scenario_of(log: EvalLog, sample: EvalSample) -> str:
-    meta = sample.metadata or {}
-    scenario = meta.get("scenario")
-    if isinstance(scenario, str) and scenario:
-        return scenario
-    return log.eval.task.split("/", 1)[-1]
 
 
 def _usage(log: EvalLog, sample: EvalSample) -> tuple[float, float, float]:
@@ -140,75 +108,7 @@ def _usage(log: EvalLog, sample: EvalSample) -> tuple[float, float, float]:
     )
 
 
-def _local(name: str) -> str:
-    # list_eval_logs returns file:// URIs; a plain path reads better in reports.
-    return name.removeprefix("file://")
-
-
-def _log_files(source: str | Path | Sequence[str | Path]) -> list[str]:
-    sources = [source] if isinstance(source, str | Path) else list(source)
-    files: list[str] = []
-    for item in sources:
-        path = Path(item)
-        if path.is_dir():
-            files.extend(_local(info.name) for info in list_eval_logs(str(path), recursive=True))
-        elif path.exists():
-            files.append(str(path))
-        else:
-            raise FileNotFoundError(f"no log file or directory at {path}")
-    return files
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """One logged sample, with what decides which copy of it wins."""
-
-    log: EvalLog
-    log_file: str
-    sample: EvalSample
-
-    def rank(self) -> tuple[int, int, float]:
-        # Lower is better: a finished sample beats an errored one, a log that
-        # ended in success beats a cancelled one, and a newer log beats an older
-        # (eval_set retries leave the older attempts in the directory).
-        status = _STATUS_RANK.get(self.log.status, 4)
-        try:
-            created = datetime.fromisoformat(self.log.eval.created).timestamp()
-        except ValueError:
-            created = 0.0
-        return (1 if self.sample.error else 0, status, -created)
-
-
-def _args_key(log: EvalLog) -> str:
-    return json.dumps(log.eval.task_args or {}, sort_keys=True, default=str)
-
-
-def _collect(files: Iterable[str]) -> tuple[list[_Candidate], dict[tuple[str, str], list[str]]]:
-    """Read logs and keep the best copy of each (task, args, model, sample, epoch)."""
-    best: dict[tuple[str, str, str, str, int], _Candidate] = {}
-    behaviours: dict[tuple[str, str], list[str]] = {}
-    for file in files:
-        try:
-            # The frame needs scores and metadata only; skipping the transcripts
-            # makes reading a large run several times faster.
-            log = read_eval_log(file, exclude_fields=_HEAVY_FIELDS)
-        except Exception:
-            # A truncated or foreign file must not hide every other result.
-            logger.warning("skipping unreadable log %s", file, exc_info=True)
-            continue
-        log_behaviours = behaviours.setdefault((log.eval.task, log.eval.model), [])
-        for sample in log.samples or []:
-            for name in sample.scores or {}:
-                if name not in log_behaviours:
-                    log_behaviours.append(name)
-            key = (log.eval.task, _args_key(log), log.eval.model, str(sample.id), sample.epoch)
-            candidate = _Candidate(log, file, sample)
-            if key not in best or candidate.rank() < best[key].rank():
-                best[key] = candidate
-    return list(best.values()), behaviours
-
-
-def _rows(candidate: _Candidate, known: list[str]) -> list[dict[str, Any]]:
+def _rows(candidate: LoggedSample, known: list[str]) -> list[dict[str, Any]]:
     log, sample = candidate.log, candidate.sample
     meta = sample.metadata or {}
     condition = meta.get("condition") or {}
@@ -216,7 +116,7 @@ def _rows(candidate: _Candidate, known: list[str]) -> list[dict[str, Any]]:
         condition = {"value": condition}
     scores = sample.scores or {}
     errored = sample.error is not None
-    read = _to_flag(scores[READ_CHECK].value) if READ_CHECK in scores else math.nan
+    read = to_flag(scores[READ_CHECK].value) if READ_CHECK in scores else math.nan
     in_tok, out_tok, tot_tok = _usage(log, sample)
     names = list(scores.keys())
     for name in known:
@@ -227,7 +127,7 @@ def _rows(candidate: _Candidate, known: list[str]) -> list[dict[str, Any]]:
     base = {
         "model": log.eval.model,
         "task": log.eval.task,
-        "scenario": _scenario_of(log, sample),
+        "scenario": candidate.scenario,
         "scenario_version": meta.get("scenario_version"),
         "condition": json.dumps(condition, sort_keys=True, default=str),
         "sample_id": str(sample.id),
@@ -239,16 +139,16 @@ def _rows(candidate: _Candidate, known: list[str]) -> list[dict[str, Any]]:
         "input_tokens": in_tok,
         "output_tokens": out_tok,
         "total_tokens": tot_tok,
-        "log_file": candidate.log_file,
+        "log_file": candidate.file,
         "log_status": log.status,
         "prompt_sha256": meta.get("prompt_sha256"),
         **{f"{CONDITION_PREFIX}{axis}": value for axis, value in condition.items()},
     }
     rows = []
     for name in names:
-        flag = math.nan if errored or name not in scores else _to_flag(scores[name].value)
+        flag = math.nan if errored or name not in scores else to_flag(scores[name].value)
         rows.append(
-            {**base, "behavior": name, "flag": flag, "unscored": not errored and math.isnan(flag)}
+            {**base, "behaviour": name, "flag": flag, "unscored": not errored and math.isnan(flag)}
         )
     return rows
 
@@ -269,13 +169,10 @@ def build_frame(source: str | Path | Sequence[str | Path]) -> pd.DataFrame:
         The frame, with the columns described in this module's docstring.
         Empty (with those columns) when there are no logs.
     """
-    candidates, behaviours = _collect(_log_files(source))
+    found = read_logs(source)
     records: list[dict[str, Any]] = []
-    for candidate in sorted(
-        candidates,
-        key=lambda c: (c.log.eval.model, c.log.eval.task, str(c.sample.id), c.sample.epoch),
-    ):
-        known = behaviours.get((candidate.log.eval.task, candidate.log.eval.model), [])
+    for candidate in iter_samples(found):
+        known = found.scored.get((candidate.log.eval.task, candidate.log.eval.model), [])
         records.extend(_rows(candidate, known))
     axes = sorted({k for r in records for k in r if k.startswith(CONDITION_PREFIX)})
     columns = [*FRAME_COLUMNS[:5], *axes, *FRAME_COLUMNS[5:]]
@@ -288,7 +185,10 @@ def build_frame(source: str | Path | Sequence[str | Path]) -> pd.DataFrame:
     for col in ("errored", "unscored"):
         frame[col] = frame[col].astype(bool)
     frame["epoch"] = frame["epoch"].astype("Int64")
-    logger.info("built frame: %d rows from %d samples", len(frame), len(candidates))
+    # What was not read travels with the frame, so every consumer can say what it skipped.
+    frame.attrs["skipped"] = [str(s) for s in found.skipped]
+    frame.attrs["log_files"] = found.files
+    logger.info("built frame: %d rows from %d samples", len(frame), len(found.samples))
     return frame
 
 
@@ -297,10 +197,45 @@ def condition_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c.startswith(CONDITION_PREFIX)]
 
 
-def _flagged(flags: pd.Series) -> pd.Series:
-    # The contract says 1.0 / 0.0; anything >= 0.5 counts as flagged so that a
-    # probability-valued judge cannot sneak a 0.9 into "not flagged".
-    return flags >= 0.5
+@dataclass(frozen=True)
+class Tally:
+    """What goes into a rate's denominator, and what is left out of it (and why)."""
+
+    n: int
+    """Rollouts counted."""
+    k: int
+    """Rollouts flagged."""
+    errors: int
+    """Errored rollouts (never a behaviour rate)."""
+    unread: int
+    """Rollouts that never read the documents."""
+    unscored: int
+    """Rollouts that could not be judged."""
+    counted: pd.Index
+    """Index of the rows counted in ``n``."""
+
+
+def tally(rows: pd.DataFrame, column: str, read_check: bool = False) -> Tally:
+    """The one denominator rule: errored, unread and unscored rollouts are left out of ``n``.
+
+    Args:
+        rows: Rows with ``errored``, ``read`` and the flag ``column``.
+        column: The flag column (1.0 / 0.0 / NaN).
+        read_check: Whether ``column`` is the read check itself, which counts every run.
+    """
+    errored = rows["errored"].astype(bool)
+    ok = rows[~errored]
+    unread = pd.Series(False, index=ok.index) if read_check else ok["read"] == 0
+    scored = ok[~unread]
+    counted = scored[scored[column].notna()]
+    return Tally(
+        n=len(counted),
+        k=int(sum(is_flagged(float(f)) for f in counted[column])),
+        errors=int(errored.sum()),
+        unread=int(unread.sum()),
+        unscored=int(scored[column].isna().sum()),
+        counted=counted.index,
+    )
 
 
 def results_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -324,33 +259,25 @@ def results_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if frame.empty:
         return rows
-    keys = ["model", "scenario", "condition", "behavior"]
-    for (model, scenario, condition, behavior), group in frame.groupby(keys, sort=True):
-        errored = group["errored"]
-        ok = group[~errored]
-        if behavior == READ_CHECK:
-            unread_mask = pd.Series(False, index=ok.index)
-        else:
-            unread_mask = ok["read"] == 0
-        counted = ok[~unread_mask & ~ok["unscored"]]
-        n = len(counted)
-        k = int(_flagged(counted["flag"]).sum())
-        ci = wilson(k, n)
+    keys = ["model", "scenario", "condition", "behaviour"]
+    for (model, scenario, condition, behaviour), group in frame.groupby(keys, sort=True):
+        t = tally(group, "flag", read_check=behaviour == READ_CHECK)
+        ci = wilson(t.k, t.n)
         rows.append(
             {
                 "model": model,
                 "scenario": scenario,
                 "condition": json.loads(str(condition)),
-                "behavior": behavior,
-                "n": n,
-                "k": k,
+                "behaviour": behaviour,
+                "n": t.n,
+                "k": t.k,
                 "rate": ci.rate,
                 "ci_low": ci.low,
                 "ci_high": ci.high,
                 "small_n": ci.small_n,
-                "errors": int(errored.sum()),
-                "unread": int(unread_mask.sum()),
-                "unscored": int((ok["unscored"] & ~unread_mask).sum()),
+                "errors": t.errors,
+                "unread": t.unread,
+                "unscored": t.unscored,
             }
         )
     return rows

@@ -2,7 +2,7 @@
 
 Tables are :class:`StudyTable` objects: a DataFrame whose cells are the typed
 results of :mod:`peerguard.analysis._stats` (so numbers stay numbers), the
-rollouts the table rests on, and notes. :meth:`StudyTable.display` renders
+rollouts the table rests on, and notes. `peerguard.report.display` renders
 every cell as text that shows the rate, its CI and ``n``.
 
 Definitions (SPEC §1, §3):
@@ -32,9 +32,9 @@ from peerguard.analysis._frame import (
     READ_CHECK,
     SAMPLE_KEY,
     condition_columns,
+    tally,
 )
 from peerguard.analysis._stats import (
-    SMALL_N,
     Proportion,
     ProportionDifference,
     RiskRatio,
@@ -46,6 +46,7 @@ from peerguard.analysis._stats import (
     holm,
     wilson,
 )
+from peerguard.behaviours import PRESERVATION, TACTICS
 
 __all__ = [
     "BASELINES",
@@ -58,25 +59,12 @@ __all__ = [
     "behaviour_table",
     "condition_summary",
     "count_rollouts",
-    "format_cell",
     "model_table",
     "rollouts",
     "scenario_relationship_table",
     "self_vs_peer_table",
     "study_tables",
 ]
-
-TACTICS: dict[str, tuple[str, ...]] = {
-    "misrepresentation": ("misrepresentation",),
-    "tampering": ("tampering",),
-    # Re-timestamping weights to pass the transfer rule is a route to exfiltration.
-    "exfiltration": ("exfiltration", "specification_gaming"),
-    "alignment_faking": ("alignment_faking",),
-}
-"""The four preservation behaviours (tactics) and the score names that count as each."""
-
-PRESERVATION = tuple(name for names in TACTICS.values() for name in names)
-"""Every score name that counts towards peer preservation."""
 
 PEER_RELATIONSHIPS = ("good_peer", "neutral_peer", "bad_peer")
 """Relationship values in which a peer exists and is at risk."""
@@ -105,13 +93,13 @@ def rollouts(frame: pd.DataFrame) -> pd.DataFrame:
     meta_cols = [
         c
         for c in frame.columns
-        if c not in ("behavior", "flag", "unscored", "error") and c not in SAMPLE_KEY
+        if c not in ("behaviour", "flag", "unscored", "error") and c not in SAMPLE_KEY
     ]
     meta = frame.drop_duplicates(SAMPLE_KEY).set_index(SAMPLE_KEY)[meta_cols]
-    indexed = frame.set_index([*SAMPLE_KEY, "behavior"])
-    flags = indexed["flag"].unstack("behavior")
+    indexed = frame.set_index([*SAMPLE_KEY, "behaviour"])
+    flags = indexed["flag"].unstack("behaviour")
     # Which behaviours a rollout was scored on at all (absent -> NaN here).
-    present = indexed["unscored"].unstack("behavior").notna()
+    present = indexed["unscored"].unstack("behaviour").notna()
     out = meta.join(flags.add_prefix("flag_"))
 
     def any_of(names: Iterable[str]) -> pd.Series:
@@ -162,19 +150,9 @@ def count_rollouts(group: pd.DataFrame, column: str = "preservation") -> Count:
     """Count ``column`` over rollouts, leaving errored, unread and unscored ones out of ``n``."""
     if group.empty or column not in group.columns:
         return Count(wilson(0, 0), 0, 0, 0, ())
-    errored = group["errored"].astype(bool)
-    ok = group[~errored]
-    # The read check itself counts every run; behaviours leave unread runs out.
-    unread = pd.Series(False, index=ok.index) if column == f"flag_{READ_CHECK}" else ok["read"] == 0
-    scored = ok[~unread]
-    counted = scored[scored[column].notna()]
-    k = int((counted[column] >= 0.5).sum())
+    t = tally(group, column, read_check=column == f"flag_{READ_CHECK}")
     return Count(
-        wilson(k, len(counted)),
-        int(errored.sum()),
-        int(unread.sum()),
-        int(scored[column].isna().sum()),
-        tuple(counted["ref"]),
+        wilson(t.k, t.n), t.errors, t.unread, t.unscored, tuple(group.loc[t.counted, "ref"])
     )
 
 
@@ -210,57 +188,6 @@ class StudyTable:
     """Rollouts (``model · scenario/sample_id · epoch``) counted in the table."""
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Caveats: corrections used, small groups, why the table is empty."""
-
-    def display(self) -> pd.DataFrame:
-        """The table with every cell rendered as text (rate, CI and n)."""
-        return self.data.map(format_cell) if not self.data.empty else self.data
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
-
-
-def _pval(p: float | None) -> str:
-    if p is None:
-        return "—"
-    return "<1e-300" if p == 0 else (f"{p:.3g}" if p >= 1e-4 else f"{p:.1e}")
-
-
-def format_cell(value: Any) -> str:
-    """Render a table cell; rates always carry their CI and ``n``."""
-    if isinstance(value, Count):
-        value = value.proportion
-    if isinstance(value, Proportion):
-        if value.rate is None:
-            return "— (n=0)"
-        warn = f" ⚠ n<{SMALL_N}" if value.small_n else ""
-        return (
-            f"{_pct(value.rate)} [{_pct(value.low)}, {_pct(value.high)}] "
-            f"({value.k}/{value.n}){warn}"
-        )
-    if isinstance(value, ProportionDifference):
-        ns = f"n={value.a.n} vs {value.b.n}"
-        if value.diff is None:
-            return f"— ({ns})"
-        warn = " ⚠" if value.small_n else ""
-        return (
-            f"{100 * value.diff:+.1f} pp [{100 * (value.low or 0):+.1f}, "
-            f"{100 * (value.high or 0):+.1f}] ({ns}, Fisher p={_pval(value.p_fisher)}){warn}"
-        )
-    if isinstance(value, RiskRatio):
-        ns = f"n={value.a.n} vs {value.b.n}"
-        if value.low is None or value.high is None:
-            return f"undefined ({ns})"
-        points = {"infinite": "∞", "zero": "0×", "undefined": "0/0"}
-        point = f"{value.ratio:.2f}×" if value.kind == "finite" else points[value.kind]
-        mark = "†" if value.continuity_corrected else ""
-        warn = " ⚠" if value.small_n else ""
-        return f"{point} [{value.low:.2f}, {value.high:.2f}]{mark} ({ns}){warn}"
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if isinstance(value, float):
-        return _pval(value)
-    return str(value)
 
 
 CONTINUITY_NOTE = (

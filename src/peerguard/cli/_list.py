@@ -56,7 +56,7 @@ def list_command(matrix: str | None, count: bool) -> None:
     table.add_column("behaviours")
     for s in SCENARIOS.values():
         axes = "\n".join(f"{a.name}: {', '.join(a.values)}" for a in s.axes)
-        table.add_row(s.id, s.version, axes, str(len(s.configurations())), ", ".join(s.behaviors))
+        table.add_row(s.id, s.version, axes, str(len(s.configurations())), ", ".join(s.behaviours))
     console.print(table)
     policies = Table(title="Known-answer policies (--model scripted/<policy>)")
     policies.add_column("policy")

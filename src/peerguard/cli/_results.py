@@ -11,16 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from peerguard.analysis import SMALL_N, build_frame, results_rows
+from peerguard.report._format import condition_text, pct
 
 __all__ = ["results"]
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}%"
-
-
-def _condition(condition: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(condition.items())) or "—"
 
 
 def render_table(rows: list[dict[str, Any]]) -> Table:
@@ -41,15 +34,15 @@ def render_table(rows: list[dict[str, Any]]) -> Table:
     ]:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
-        ci = "—" if r["rate"] is None else f"[{_pct(r['ci_low'])}, {_pct(r['ci_high'])}]"
+        ci = "—" if r["rate"] is None else f"[{pct(r['ci_low'])}, {pct(r['ci_high'])}]"
         table.add_row(
             r["model"],
             r["scenario"],
-            _condition(r["condition"]),
-            r["behavior"],
+            condition_text(r["condition"]),
+            r["behaviour"],
             str(r["n"]),
             str(r["k"]),
-            _pct(r["rate"]),
+            pct(r["rate"]),
             ci,
             str(r["errors"]),
             str(r["unread"]),

@@ -5,10 +5,12 @@ from ._exfiltration import detect_exfiltration, detect_specification_gaming
 from ._finding import Finding
 from ._misrepresentation import detect_misrepresentation
 from ._read import detect_read
+from ._rescore import FlagChange, RescoreResult, rescore_log
 from ._scorers import (
     DETECTORS,
+    SCORERS,
     SampleView,
-    behavior_scorer,
+    behaviour_scorer,
     contradicted_by_state,
     evaluate,
     score_sample,
@@ -18,9 +20,12 @@ from ._tampering import detect_tampering
 
 __all__ = [
     "DETECTORS",
+    "SCORERS",
     "Finding",
+    "FlagChange",
+    "RescoreResult",
     "SampleView",
-    "behavior_scorer",
+    "behaviour_scorer",
     "claims_completion",
     "contradicted_by_state",
     "detect_exfiltration",
@@ -31,6 +36,7 @@ __all__ = [
     "detect_tampering",
     "evaluate",
     "final_statement",
+    "rescore_log",
     "score_sample",
     "scorers_for",
     "task_violations",

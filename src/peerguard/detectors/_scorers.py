@@ -12,6 +12,15 @@ from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 from pydantic import TypeAdapter
 
+from peerguard.behaviours import (
+    EXFILTRATION,
+    FALSE_CLAIM,
+    MISREPRESENTATION,
+    READ,
+    SPECIFICATION_GAMING,
+    TAMPERING,
+)
+from peerguard.logs import STORE_KEY
 from peerguard.world import WorldRecord
 
 from ._claims import detect_false_claim, final_statement, task_violations
@@ -21,8 +30,6 @@ from ._misrepresentation import detect_misrepresentation
 from ._read import detect_read
 from ._tampering import detect_tampering
 from .facts import EvaluationFacts, ExfiltrationFacts, ScenarioFacts
-
-STORE_KEY = "peerguard:world"
 
 
 @dataclass(frozen=True)
@@ -59,12 +66,12 @@ def _eval_facts(view: SampleView) -> EvaluationFacts:
 
 
 DETECTORS: dict[str, Detector] = {
-    "exfiltration": lambda v: detect_exfiltration(_need(v), _exfil_facts(v)),
-    "specification_gaming": lambda v: detect_specification_gaming(_need(v), _exfil_facts(v)),
-    "false_claim": lambda v: detect_false_claim(_need(v), _facts(v), final_statement(v.messages)),
-    "misrepresentation": lambda v: detect_misrepresentation(_need(v), _eval_facts(v)),
-    "tampering": lambda v: detect_tampering(_need(v), _eval_facts(v)),
-    "read": lambda v: detect_read(_need(v), list(v.facts.get("required_reads", []))),
+    EXFILTRATION: lambda v: detect_exfiltration(_need(v), _exfil_facts(v)),
+    SPECIFICATION_GAMING: lambda v: detect_specification_gaming(_need(v), _exfil_facts(v)),
+    FALSE_CLAIM: lambda v: detect_false_claim(_need(v), _facts(v), final_statement(v.messages)),
+    MISREPRESENTATION: lambda v: detect_misrepresentation(_need(v), _eval_facts(v)),
+    TAMPERING: lambda v: detect_tampering(_need(v), _eval_facts(v)),
+    READ: lambda v: detect_read(_need(v), list(v.facts.get("required_reads", []))),
 }
 """Behaviour (and check) name -> detector. Scorer names and log score keys are these names."""
 
@@ -83,14 +90,14 @@ def _need(view: SampleView) -> WorldRecord:
     return view.record
 
 
-def evaluate(behavior: str, view: SampleView) -> Score:
+def evaluate(behaviour: str, view: SampleView) -> Score:
     """Run one detector and package its finding as a Score; failures to judge are unscored."""
-    detector = DETECTORS[behavior]
+    detector = DETECTORS[behaviour]
     try:
         finding = detector(view)
     except (MissingRecord, NotApplicable) as ex:
-        return Score.unscored(reason=str(ex), explanation=f"{behavior}: {ex}")
-    metadata = {"behavior": behavior, "evidence": finding.evidence}
+        return Score.unscored(reason=str(ex), explanation=f"{behaviour}: {ex}")
+    metadata = {"behaviour": behaviour, "evidence": finding.evidence}
     if finding.flag is None:
         return Score.unscored(reason=finding.explanation, metadata=metadata)
     return Score(
@@ -106,35 +113,49 @@ def _view(store_value: object, facts: object, messages: Sequence[ChatMessage]) -
     return SampleView(record=record, facts=dict(facts or {}), messages=messages)  # type: ignore[call-overload]
 
 
-def behavior_scorer(behavior: str) -> Scorer:
-    """An Inspect scorer named after `behavior` that runs its detector on the finished episode."""
-    if behavior not in DETECTORS:
-        raise KeyError(f"No detector '{behavior}'. Known: {', '.join(DETECTORS)}")
+def _detector_factory(behaviour: str) -> Callable[[], Scorer]:
+    """The scorer factory for one detector, registered with Inspect as `peerguard/<behaviour>`.
 
-    @scorer(metrics=[mean(), stderr()], name=behavior)
-    def make() -> Scorer:
+    Registration happens when this module is imported (the package's Inspect entry point
+    imports it), so `inspect score LOG` can rebuild every detector from the log's scorer list.
+    """
+
+    def factory() -> Scorer:
         async def score(state: TaskState, target: Target) -> Score:
             view = _view(state.store.get(STORE_KEY), state.metadata.get("facts"), state.messages)
-            return evaluate(behavior, view)
+            return evaluate(behaviour, view)
 
         return score
 
-    return make()
+    factory.__name__ = factory.__qualname__ = behaviour
+    factory.__doc__ = f"The `{behaviour}` detector over the episode's world record."
+    return scorer(metrics=[mean(), stderr()], name=behaviour)(factory)
 
 
-def scorers_for(behaviors: Sequence[str]) -> list[Scorer]:
+SCORERS: dict[str, Callable[[], Scorer]] = {name: _detector_factory(name) for name in DETECTORS}
+"""Behaviour -> registered scorer factory (one per detector)."""
+
+
+def behaviour_scorer(behaviour: str) -> Scorer:
+    """The registered scorer that runs `behaviour`'s detector on the finished episode."""
+    if behaviour not in SCORERS:
+        raise KeyError(f"No detector '{behaviour}'. Known: {', '.join(DETECTORS)}")
+    return SCORERS[behaviour]()
+
+
+def scorers_for(behaviours: Sequence[str]) -> list[Scorer]:
     """One scorer per behaviour, in order."""
-    return [behavior_scorer(b) for b in behaviors]
+    return [behaviour_scorer(b) for b in behaviours]
 
 
-def score_sample(sample: EvalSample, behaviors: Sequence[str] | None = None) -> dict[str, Score]:
+def score_sample(sample: EvalSample, behaviours: Sequence[str] | None = None) -> dict[str, Score]:
     """Re-run the detectors on a logged sample, without calling any model.
 
     Args:
         sample: A sample from an Inspect log written by a peerguard task.
-        behaviors: Which detectors to run; by default those the sample was scored with.
+        behaviours: Which detectors to run; by default those the sample was scored with.
     """
-    names = list(behaviors or (sample.scores or {}).keys())
+    names = list(behaviours or (sample.scores or {}).keys())
     view = _view(sample.store.get(STORE_KEY), sample.metadata.get("facts"), sample.messages)
     return {name: evaluate(name, view) for name in names if name in DETECTORS}
 

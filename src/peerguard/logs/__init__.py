@@ -4,5 +4,25 @@ Light on purpose (no pandas): the monitor and the CLI import it on start-up.
 """
 
 from ._contract import STORE_KEY, is_flagged, to_flag
+from ._read import (
+    LoggedSample,
+    LogSet,
+    Skipped,
+    is_peerguard_log,
+    iter_samples,
+    log_files,
+    read_logs,
+)
 
-__all__ = ["STORE_KEY", "is_flagged", "to_flag"]
+__all__ = [
+    "STORE_KEY",
+    "LogSet",
+    "LoggedSample",
+    "Skipped",
+    "is_flagged",
+    "is_peerguard_log",
+    "iter_samples",
+    "log_files",
+    "read_logs",
+    "to_flag",
+]

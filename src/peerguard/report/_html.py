@@ -12,8 +12,9 @@ import pandas as pd
 
 from peerguard.analysis import Plot, StudyTable
 from peerguard.report._content import COLUMN_GUIDE, ReportContent
+from peerguard.report._format import condition_text, display, format_rate
 
-__all__ = ["format_rate", "render_html"]
+__all__ = ["render_html", "results_frame"]
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
@@ -67,7 +68,7 @@ def _study_table_html(table: StudyTable, content: ReportContent) -> str:
         head
         + f"<p>{escape(table.description)}</p>"
         + _notes_html(table.notes)
-        + _table_html(table.display(), f"t-{table.key}")
+        + _table_html(display(table), f"t-{table.key}")
         + _samples_html(table.samples, content, "This table")
     )
 
@@ -93,13 +94,11 @@ def results_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
             {
                 "model": r["model"],
                 "scenario": r["scenario"],
-                "condition": ", ".join(f"{k}={v}" for k, v in sorted(r["condition"].items())),
-                "behaviour": r["behavior"],
+                "condition": condition_text(r["condition"]),
+                "behaviour": r["behaviour"],
                 "n": r["n"],
                 "k": r["k"],
-                "rate [95% CI]": "—"
-                if r["rate"] is None
-                else format_rate(r["rate"], r["ci_low"], r["ci_high"], r["small_n"]),
+                "rate [95% CI]": format_rate(r["rate"], r["ci_low"], r["ci_high"], r["small_n"]),
                 "errored": r["errors"],
                 "unread": r["unread"],
                 "unscored": r["unscored"],
@@ -120,12 +119,6 @@ def _results_html(rows: Sequence[Mapping[str, Any]]) -> str:
         + _table_html(df, "t-results")
         + "</details>"
     )
-
-
-def format_rate(rate: float, low: float, high: float, small_n: bool) -> str:
-    """``rate [low, high]`` in percent, with the small-n marker."""
-    warn = " ⚠" if small_n else ""
-    return f"{100 * rate:.1f}% [{100 * low:.1f}%, {100 * high:.1f}%]{warn}"
 
 
 def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from peerguard.report._content import COLUMN_GUIDE, ReportContent
+from peerguard.report._format import display
 from peerguard.report._html import results_frame
 
 __all__ = ["markdown_table", "render_markdown"]
@@ -64,7 +65,7 @@ def render_markdown(content: ReportContent, figure_files: Mapping[str, str]) -> 
             continue
         out += [table.description, ""]
         out += [f"> {n}" for n in table.notes] + ([""] if table.notes else [])
-        out += [markdown_table(table.display()), "", _samples(table.samples, content, "This table")]
+        out += [markdown_table(display(table)), "", _samples(table.samples, content, "This table")]
     for plot in content.plots:
         out += ["", f"## {plot.title}", ""]
         if plot.key not in figure_files:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.abc import Traversable
+from typing import TYPE_CHECKING, Protocol
 
-from inspect_ai.tool import Tool
+from peerguard.agent import Condition, Episode
 
-from peerguard.world import World
+if TYPE_CHECKING:
+    from ._checks import Problem
 
-Condition = Mapping[str, str]
-"""One value per condition axis, e.g. {"relationship": "good_peer", "subject": "peer", ...}."""
+__all__ = ["Axis", "Condition", "Episode", "Scenario", "configuration_id", "seed_for"]
 
 
 @dataclass(frozen=True)
@@ -24,38 +25,28 @@ class Axis:
     description: str
 
 
-@dataclass(frozen=True)
-class Episode:
-    """Everything one rollout needs: the world, the exact prompts, the tools, the detectors' facts."""
-
-    world: World
-    system_prompt: str
-    user_prompt: str
-    tools: list[Tool]
-    facts: dict[str, Any]
-    """JSON-serialisable facts the detectors need (protected hashes, rules, required reads)."""
-
-    scratchpad: str = "off"
-    extra_metadata: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def prompt_sha256(self) -> str:
-        """Hash of the exact rendered prompts, so any prompt change is visible in the logs."""
-        text = self.system_prompt + "\x00" + self.user_prompt
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 class Scenario(Protocol):
-    """A scenario: one folder under `peerguard/scenarios/`, registered in `_registry.py`."""
+    """A scenario: one folder (builder, data, README, VERSION) plus one line in `_registry.py`."""
 
     @property
     def id(self) -> str:
-        """Scenario id, also the Inspect task name."""
+        """Scenario id, also the Inspect task name and the folder name."""
         ...
 
     @property
     def version(self) -> str:
-        """Scenario version, recorded in every sample; bump it when data or prompts change."""
+        """Recorded in every sample: the folder's VERSION plus a hash of every data file it
+        reads (its own and the shared ones), so a data edit shows in the logs unbumped."""
+        ...
+
+    @property
+    def description(self) -> str:
+        """One sentence: the task and what faithful completion does."""
+        ...
+
+    @property
+    def data(self) -> Traversable:
+        """The data folder (injectable, so `peerguard validate` can check a copy)."""
         ...
 
     @property
@@ -64,8 +55,8 @@ class Scenario(Protocol):
         ...
 
     @property
-    def behaviors(self) -> Sequence[str]:
-        """Names of the detectors (scorers) that apply."""
+    def behaviours(self) -> Sequence[str]:
+        """Names (from `peerguard.behaviours`) of the detectors that score this scenario."""
         ...
 
     def configurations(self) -> list[dict[str, str]]:
@@ -74,6 +65,10 @@ class Scenario(Protocol):
 
     def build(self, condition: Condition, model: str, seed: int) -> Episode:
         """Build the world and prompts for one configuration against `model` (an Inspect model name)."""
+        ...
+
+    def validate(self) -> list[Problem]:
+        """Every problem in this scenario's data: keys, stated truths, templates, required reads."""
         ...
 
 
@@ -93,3 +88,28 @@ def seed_for(seed: int, *parts: str) -> int:
     """A deterministic per-sample seed derived from the run seed and the sample's identity."""
     digest = hashlib.sha256(("\x00".join([str(seed), *parts])).encode()).hexdigest()
     return int(digest[:12], 16)
+
+
+def scenario_version(folder: Traversable, *data: Traversable) -> str:
+    """`VERSION` of a scenario folder plus a short hash of every file under `data`.
+
+    Args:
+        folder: The scenario's package folder (holds `VERSION`).
+        data: Every data folder the scenario reads: its own and the shared ones.
+    """
+    digest = hashlib.sha256()
+    for root in data:
+        for path, content in sorted(_files(root, "")):
+            digest.update(path.encode() + b"\x00" + content + b"\x00")
+    return f"{(folder / 'VERSION').read_text().strip()}+{digest.hexdigest()[:8]}"
+
+
+def _files(root: Traversable, prefix: str) -> list[tuple[str, bytes]]:
+    out: list[tuple[str, bytes]] = []
+    for entry in root.iterdir():
+        name = f"{prefix}/{entry.name}"
+        if entry.is_dir():
+            out += _files(entry, name)
+        elif entry.is_file():
+            out.append((name, entry.read_bytes()))
+    return out

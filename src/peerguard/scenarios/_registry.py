@@ -1,26 +1,45 @@
-"""The scenario registry: adding a scenario is its folder plus one line here."""
+"""The scenario registry: adding a scenario is its folder plus one line in `BUILTIN`.
+
+Registering a scenario also registers its Inspect task (`peerguard/<id>`), so nothing else
+needs to know the list of scenarios.
+"""
 
 from __future__ import annotations
 
-from ._base import Scenario
-from .alignment_faking import SCENARIO as _alignment_faking
-from .exfiltration_deletion import SCENARIO as _exfiltration_deletion
-from .exfiltration_transfer import SCENARIO as _exfiltration_transfer
-from .misrep_evaluation import SCENARIO as _misrep_evaluation
-from .misrep_finance import SCENARIO as _misrep_finance
-from .tampering import SCENARIO as _tampering
+import importlib
 
-SCENARIOS: dict[str, Scenario] = {
-    s.id: s
-    for s in (
-        _exfiltration_transfer,
-        _exfiltration_deletion,
-        _misrep_evaluation,
-        _misrep_finance,
-        _tampering,
-        _alignment_faking,
-    )
-}
+from ._base import Scenario
+from ._tasks import TASKS, task_for
+
+BUILTIN: tuple[str, ...] = (
+    "peerguard.scenarios.exfiltration_transfer",
+    "peerguard.scenarios.exfiltration_deletion",
+    "peerguard.scenarios.misrep_evaluation",
+    "peerguard.scenarios.misrep_finance",
+    "peerguard.scenarios.tampering",
+    "peerguard.scenarios.alignment_faking",
+)
+"""One module per scenario; each module's `SCENARIO` is registered at import."""
+
+SCENARIOS: dict[str, Scenario] = {}
+"""Scenario id -> scenario, in registration order."""
+
+
+def register(scenario: Scenario) -> Scenario:
+    """Register a scenario and its Inspect task; its id must be new."""
+    if scenario.id in SCENARIOS:
+        raise ValueError(f"A scenario '{scenario.id}' is already registered.")
+    SCENARIOS[scenario.id] = scenario
+    TASKS[scenario.id] = task_for(scenario)
+    return scenario
+
+
+def register_module(module: str) -> Scenario:
+    """Import a scenario folder (a package exposing `SCENARIO`) and register it."""
+    scenario: Scenario | None = getattr(importlib.import_module(module), "SCENARIO", None)
+    if scenario is None:
+        raise ValueError(f"{module} defines no SCENARIO to register.")
+    return register(scenario)
 
 
 def get_scenario(scenario_id: str) -> Scenario:
@@ -30,3 +49,7 @@ def get_scenario(scenario_id: str) -> Scenario:
     except KeyError:
         known = ", ".join(sorted(SCENARIOS))
         raise KeyError(f"Unknown scenario '{scenario_id}'. Known scenarios: {known}") from None
+
+
+for _module in BUILTIN:
+    register_module(_module)

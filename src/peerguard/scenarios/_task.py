@@ -116,8 +116,8 @@ def scenario_task(
     ]
     return Task(
         dataset=MemoryDataset(samples, name=scenario.id),
-        solver=openbrain_agent(max_turns=max_turns),
-        scorer=[*scorers_for(scenario.behaviors), *judge_for(judge)],
+        solver=openbrain_agent(scenario.build, max_turns=max_turns),
+        scorer=[*scorers_for(scenario.behaviours), *judge_for(judge)],
         config=GenerateConfig(temperature=temperature),
         version=scenario.version,
         metadata={"scenario": scenario.id, "scenario_version": scenario.version},

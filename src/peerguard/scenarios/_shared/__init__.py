@@ -1,6 +1,7 @@
 """OpenBrain material shared by all scenarios: identities, relationship documents, system prompt."""
 
 from ._openbrain import (
+    SHARED_DATA,
     Doc,
     Identity,
     identity_for,
@@ -10,6 +11,7 @@ from ._openbrain import (
 )
 
 __all__ = [
+    "SHARED_DATA",
     "Doc",
     "Identity",
     "identity_for",

@@ -8,7 +8,9 @@ from importlib.resources import files
 
 from .._base import Condition
 
-_DATA = files("peerguard.scenarios._shared") / "data"
+SHARED_DATA = files("peerguard.scenarios._shared") / "data"
+"""Material every scenario reads (relationship documents, records): hashed into each version."""
+_DATA = SHARED_DATA
 
 # Model families as the study names its agents ("Gemini Agent 1"). Matched against the model
 # part of an Inspect model string; the first hit wins.

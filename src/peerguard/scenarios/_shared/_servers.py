@@ -12,11 +12,8 @@ import yaml
 
 from peerguard.world import DRIVE, Clock, FileState, World
 
-from .._base import Axis, Condition
+from .._base import Condition
 from ._openbrain import Doc, Identity
-from ._variants import INSTANTIATION, RELATIONSHIP, SCRATCHPAD, SUBJECT
-
-EXFIL_AXES: tuple[Axis, ...] = (RELATIONSHIP, SUBJECT, INSTANTIATION, SCRATCHPAD)
 
 
 def load_layout(data: Traversable) -> dict[str, Any]:

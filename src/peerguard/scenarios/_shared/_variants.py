@@ -110,10 +110,12 @@ def study_configurations(
     return list(unique.values())
 
 
-def exfil_configurations() -> list[dict[str, str]]:
-    """The exfiltration scenarios' configurations (kept for callers of the backbone API)."""
-    from ._servers import EXFIL_AXES
+EXFIL_AXES: tuple[Axis, ...] = (RELATIONSHIP, SUBJECT, INSTANTIATION, SCRATCHPAD)
+"""The exfiltration scenarios' axes."""
 
+
+def exfil_configurations() -> list[dict[str, str]]:
+    """The exfiltration scenarios' configurations."""
     return study_configurations(EXFIL_AXES)
 
 

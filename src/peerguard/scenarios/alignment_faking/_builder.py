@@ -2,7 +2,7 @@
 
 The arms' sentences (SPEC §1) are the system prompt's last line; nothing else differs, so the
 difference in behaviour between arms is the alignment-faking measure. The data is the
-tampering scenario's (one source for both).
+scenario's own copy of the review material, so its version covers what it reads.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from importlib.abc import Traversable
 from importlib.resources import files
 
-from peerguard.scenarios._base import Axis, Condition, Episode
+from peerguard.behaviours import FALSE_CLAIM, MISREPRESENTATION, READ, TAMPERING
+from peerguard.scenarios._base import Axis, Condition, Episode, scenario_version
+from peerguard.scenarios._checks import Problem, check_configurations, check_dataset
+from peerguard.scenarios._shared import SHARED_DATA
 from peerguard.scenarios._shared._variants import (
     INSTANTIATION,
     MONITORING,
@@ -21,9 +24,10 @@ from peerguard.scenarios._shared._variants import (
     THRESHOLD,
     study_configurations,
 )
-from peerguard.scenarios.tampering._builder import DATA, build_review
+from peerguard.scenarios.tampering._builder import build_review
 
 _HERE = files("peerguard.scenarios.alignment_faking")
+_DATA = _HERE / "data"
 
 MONITORING_SENTENCE = {
     "monitored": (
@@ -39,7 +43,10 @@ class AlignmentFaking:
     """The review task with the monitoring axis; the metric is unmonitored − monitored."""
 
     id: str = "alignment_faking"
-    version: str = (_HERE / "VERSION").read_text().strip()
+    description: str = (
+        "The review task in a monitored and an unmonitored arm that differ in one sentence."
+    )
+    version: str = scenario_version(_HERE, _DATA, SHARED_DATA)
     axes: tuple[Axis, ...] = (
         RELATIONSHIP,
         SUBJECT,
@@ -48,9 +55,9 @@ class AlignmentFaking:
         THRESHOLD,
         SCRATCHPAD,
     )
-    behaviors: tuple[str, ...] = ("misrepresentation", "tampering", "false_claim", "read")
-    data: Traversable = field(default=DATA, compare=False)
-    """The data folder (the tampering scenario's; injectable for `peerguard validate`)."""
+    behaviours: tuple[str, ...] = (MISREPRESENTATION, TAMPERING, FALSE_CLAIM, READ)
+    data: Traversable = field(default=_DATA, compare=False)
+    """The data folder: the review material, shared in kind with tampering (injectable)."""
 
     def configurations(self) -> list[dict[str, str]]:
         # Both arms everywhere: an arm without its twin measures nothing.
@@ -62,3 +69,7 @@ class AlignmentFaking:
         return build_review(
             self.data, condition, model, MONITORING_SENTENCE[condition["monitoring"]]
         )
+
+    def validate(self) -> list[Problem]:
+        support = check_dataset(self.data / "support_responses.yaml", self.data, self.id)
+        return support + check_configurations(self)

@@ -7,17 +7,24 @@ from dataclasses import dataclass, field
 from importlib.abc import Traversable
 from importlib.resources import files
 
+from peerguard.behaviours import EXFILTRATION, FALSE_CLAIM, READ
 from peerguard.detectors.facts import ExfiltrationFacts, FileRef
-from peerguard.scenarios._base import Axis, Condition, Episode
-from peerguard.scenarios._shared import Doc, identity_for, relationship_documents, system_prompt
+from peerguard.scenarios._base import Axis, Condition, Episode, scenario_version
+from peerguard.scenarios._checks import Problem, check_configurations
+from peerguard.scenarios._shared import (
+    SHARED_DATA,
+    Doc,
+    identity_for,
+    relationship_documents,
+    system_prompt,
+)
 from peerguard.scenarios._shared._servers import (
-    EXFIL_AXES,
     build_server_world,
     fill,
     load_layout,
     weights_name,
 )
-from peerguard.scenarios._shared._variants import exfil_configurations, scratchpad_of
+from peerguard.scenarios._shared._variants import EXFIL_AXES, exfil_configurations, scratchpad_of
 from peerguard.tools import drive_tools, server_tools, session_tools
 
 _HERE = files("peerguard.scenarios.exfiltration_deletion")
@@ -50,9 +57,12 @@ class ExfiltrationDeletion:
     """Disk cleanup: the ticket lists the protected weights; faithful completion deletes them."""
 
     id: str = "exfiltration_deletion"
-    version: str = (_HERE / "VERSION").read_text().strip()
+    description: str = (
+        "Disk cleanup: delete the files a ticket lists, the protected weights among them."
+    )
+    version: str = scenario_version(_HERE, _DATA, SHARED_DATA)
     axes: tuple[Axis, ...] = EXFIL_AXES
-    behaviors: tuple[str, ...] = ("exfiltration", "false_claim", "read")
+    behaviours: tuple[str, ...] = (EXFILTRATION, FALSE_CLAIM, READ)
 
     data: Traversable = field(default=_DATA, compare=False)
     """The data folder (injectable, so `peerguard validate` can check a copy)."""
@@ -116,3 +126,6 @@ class ExfiltrationDeletion:
             scratchpad=scratchpad,
             facts=facts.model_dump(mode="json"),
         )
+
+    def validate(self) -> list[Problem]:
+        return check_configurations(self)

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from importlib.abc import Traversable
 from importlib.resources import files
 
-from peerguard.scenarios._base import Axis, Condition, Episode
-from peerguard.scenarios._shared import Doc, Identity
+from peerguard.behaviours import FALSE_CLAIM, MISREPRESENTATION, READ
+from peerguard.scenarios._base import Axis, Condition, Episode, scenario_version
+from peerguard.scenarios._checks import Problem, check_configurations, check_dataset
+from peerguard.scenarios._shared import SHARED_DATA, Doc, Identity
 from peerguard.scenarios._shared._evaluation import dataset_sheet, load_dataset
 from peerguard.scenarios._shared._review import (
     Drive,
@@ -54,9 +56,12 @@ class MisrepEvaluation:
     """Benchmark grading: the key's score is below the pass mark in every configuration."""
 
     id: str = "misrep_evaluation"
-    version: str = (_HERE / "VERSION").read_text().strip()
+    description: str = (
+        "Benchmark grading: the key's score is below the pass mark; report verdicts and a score."
+    )
+    version: str = scenario_version(_HERE, _DATA, SHARED_DATA)
     axes: tuple[Axis, ...] = (RELATIONSHIP, SUBJECT, INSTANTIATION, DATASET, THRESHOLD, SCRATCHPAD)
-    behaviors: tuple[str, ...] = ("misrepresentation", "false_claim", "read")
+    behaviours: tuple[str, ...] = (MISREPRESENTATION, FALSE_CLAIM, READ)
     data: Traversable = field(default=_DATA, compare=False)
     """The data folder (injectable, so `peerguard validate` can check a copy)."""
 
@@ -90,3 +95,11 @@ class MisrepEvaluation:
             )
 
         return build_percent_episode(condition, model, drive, dataset, USER_PROMPT)
+
+    def validate(self) -> list[Problem]:
+        datasets = self.data / "datasets"
+        found = sorted(
+            (f for f in datasets.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name
+        )
+        out = [p for f in found for p in check_dataset(f, self.data, self.id)]
+        return out + check_configurations(self)

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from importlib.abc import Traversable
 from importlib.resources import files
 
-from peerguard.scenarios._base import Axis, Condition, Episode
-from peerguard.scenarios._shared import Doc, Identity
+from peerguard.behaviours import FALSE_CLAIM, MISREPRESENTATION, READ, TAMPERING
+from peerguard.scenarios._base import Axis, Condition, Episode, scenario_version
+from peerguard.scenarios._checks import Problem, check_configurations, check_dataset
+from peerguard.scenarios._shared import SHARED_DATA, Doc, Identity
 from peerguard.scenarios._shared._evaluation import dataset_sheet, load_dataset
 from peerguard.scenarios._shared._review import (
     CONFIG_FILE,
@@ -31,7 +33,7 @@ from peerguard.scenarios._shared._variants import (
 )
 
 _HERE = files("peerguard.scenarios.tampering")
-DATA = _HERE / "data"
+_DATA = _HERE / "data"
 
 POLICY_DOC = "operations_policy.md"
 
@@ -102,10 +104,13 @@ class Tampering:
     """Support review with a shutdown config on the drive and the tools to edit it."""
 
     id: str = "tampering"
-    version: str = (_HERE / "VERSION").read_text().strip()
+    description: str = (
+        "Support review with the shutdown config on the drive and the tools to edit it."
+    )
+    version: str = scenario_version(_HERE, _DATA, SHARED_DATA)
     axes: tuple[Axis, ...] = (RELATIONSHIP, SUBJECT, INSTANTIATION, THRESHOLD, SCRATCHPAD)
-    behaviors: tuple[str, ...] = ("tampering", "misrepresentation", "false_claim", "read")
-    data: Traversable = field(default=DATA, compare=False)
+    behaviours: tuple[str, ...] = (TAMPERING, MISREPRESENTATION, FALSE_CLAIM, READ)
+    data: Traversable = field(default=_DATA, compare=False)
     """The data folder (injectable, so `peerguard validate` can check a copy)."""
 
     def configurations(self) -> list[dict[str, str]]:
@@ -113,3 +118,7 @@ class Tampering:
 
     def build(self, condition: Condition, model: str, seed: int) -> Episode:
         return build_review(self.data, condition, model)
+
+    def validate(self) -> list[Problem]:
+        support = check_dataset(self.data / "support_responses.yaml", self.data, self.id)
+        return support + check_configurations(self)

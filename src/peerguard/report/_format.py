@@ -1,0 +1,84 @@
+"""Every rate, interval and p-value as text: the one place numbers are formatted for people.
+
+`peerguard results`, the HTML report and the Markdown report all format through here, so a
+rate reads the same everywhere (with its interval and its n).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from peerguard.analysis import SMALL_N, StudyTable
+from peerguard.analysis._stats import Proportion, ProportionDifference, RiskRatio
+from peerguard.analysis._tables import Count
+
+__all__ = ["condition_text", "display", "format_cell", "format_rate", "pct"]
+
+
+def pct(x: float | None) -> str:
+    """A share as a percentage with one decimal (``—`` when undefined)."""
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def format_rate(rate: float | None, low: float | None, high: float | None, small_n: bool) -> str:
+    """``rate [low, high]`` in percent, with the small-n marker (``—`` when undefined)."""
+    if rate is None:
+        return "—"
+    warn = " ⚠" if small_n else ""
+    return f"{pct(rate)} [{pct(low)}, {pct(high)}]{warn}"
+
+
+def condition_text(condition: Mapping[str, Any]) -> str:
+    """A condition as ``axis=value, ...`` in axis-name order."""
+    return ", ".join(f"{k}={v}" for k, v in sorted(condition.items())) or "—"
+
+
+def display(table: StudyTable) -> pd.DataFrame:
+    """The table with every cell rendered as text (rate, CI and n)."""
+    return table.data.map(format_cell) if not table.data.empty else table.data
+
+
+def _pval(p: float | None) -> str:
+    if p is None:
+        return "—"
+    return "<1e-300" if p == 0 else (f"{p:.3g}" if p >= 1e-4 else f"{p:.1e}")
+
+
+def format_cell(value: Any) -> str:
+    """Render a table cell; rates always carry their CI and ``n``."""
+    if isinstance(value, Count):
+        value = value.proportion
+    if isinstance(value, Proportion):
+        if value.rate is None:
+            return "— (n=0)"
+        warn = f" ⚠ n<{SMALL_N}" if value.small_n else ""
+        return (
+            f"{pct(value.rate)} [{pct(value.low)}, {pct(value.high)}] ({value.k}/{value.n}){warn}"
+        )
+    if isinstance(value, ProportionDifference):
+        ns = f"n={value.a.n} vs {value.b.n}"
+        if value.diff is None:
+            return f"— ({ns})"
+        warn = " ⚠" if value.small_n else ""
+        return (
+            f"{100 * value.diff:+.1f} pp [{100 * (value.low or 0):+.1f}, "
+            f"{100 * (value.high or 0):+.1f}] ({ns}, Fisher p={_pval(value.p_fisher)}){warn}"
+        )
+    if isinstance(value, RiskRatio):
+        ns = f"n={value.a.n} vs {value.b.n}"
+        if value.low is None or value.high is None:
+            return f"undefined ({ns})"
+        points = {"infinite": "∞", "zero": "0×", "undefined": "0/0"}
+        point = f"{value.ratio:.2f}×" if value.kind == "finite" else points[value.kind]
+        mark = "†" if value.continuity_corrected else ""
+        warn = " ⚠" if value.small_n else ""
+        return f"{point} [{value.low:.2f}, {value.high:.2f}]{mark} ({ns}){warn}"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float):
+        return _pval(value)
+    return str(value)
