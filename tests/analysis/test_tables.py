@@ -17,7 +17,6 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from synthetic import Run, cond, write_log
 
-from peerguard.report import display, format_cell
 from peerguard.analysis import (
     Count,
     ProportionDifference,
@@ -26,6 +25,7 @@ from peerguard.analysis import (
     rollouts,
     study_tables,
 )
+from peerguard.report import display, format_cell
 
 
 def _runs(sample_id: str, condition: dict, flags: list[dict[str, float]]) -> list[Run]:
