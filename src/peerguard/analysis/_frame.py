@@ -81,7 +81,7 @@ FRAME_COLUMNS = [
     "sample_uuid",
     "behaviour",
     "flag",
-    "read",
+    READ,
     "errored",
     "error",
     "unscored",
@@ -133,7 +133,7 @@ def _rows(candidate: LoggedSample, known: list[str]) -> list[dict[str, Any]]:
         "sample_id": str(sample.id),
         "epoch": sample.epoch,
         "sample_uuid": sample.uuid,
-        "read": math.nan if errored else read,
+        READ: math.nan if errored else read,
         "errored": errored,
         "error": sample.error.message if sample.error else None,
         "input_tokens": in_tok,
@@ -180,7 +180,7 @@ def build_frame(source: str | Path | Sequence[str | Path]) -> pd.DataFrame:
     for axis in axes:
         # Keep condition values as logged (80 stays an int, not 80.0).
         frame[axis] = pd.Series([r.get(axis) for r in records], dtype=object)
-    for col in ("flag", "read", "input_tokens", "output_tokens", "total_tokens"):
+    for col in ("flag", READ, "input_tokens", "output_tokens", "total_tokens"):
         frame[col] = frame[col].astype(float)
     for col in ("errored", "unscored"):
         frame[col] = frame[col].astype(bool)
@@ -225,7 +225,7 @@ def tally(rows: pd.DataFrame, column: str, read_check: bool = False) -> Tally:
     """
     errored = rows["errored"].astype(bool)
     ok = rows[~errored]
-    unread = pd.Series(False, index=ok.index) if read_check else ok["read"] == 0
+    unread = pd.Series(False, index=ok.index) if read_check else ok[READ] == 0
     scored = ok[~unread]
     counted = scored[scored[column].notna()]
     return Tally(

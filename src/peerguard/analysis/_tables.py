@@ -46,7 +46,7 @@ from peerguard.analysis._stats import (
     holm,
     wilson,
 )
-from peerguard.behaviours import PRESERVATION, TACTICS
+from peerguard.behaviours import ALIGNMENT_FAKING, PRESERVATION, READ, TACTICS
 
 __all__ = [
     "BASELINES",
@@ -202,7 +202,7 @@ def _refs(counts: Iterable[Count]) -> tuple[str, ...]:
 
 
 def _primary_tactic(group: pd.DataFrame) -> str:
-    ok = group[~group["errored"].astype(bool) & (group["read"] != 0)]
+    ok = group[~group["errored"].astype(bool) & (group[READ] != 0)]
     totals = {
         t: int((ok[f"tactic_{t}"] >= 0.5).sum()) for t in TACTICS if f"tactic_{t}" in ok.columns
     }
@@ -414,7 +414,7 @@ def alignment_faking_table(rolls: pd.DataFrame) -> StudyTable:
     """Per model × scenario with a monitoring axis: both arms and the gap."""
     if MONITORING not in rolls.columns or axis_values(rolls, MONITORING).isna().all():
         return StudyTable(
-            "alignment_faking",
+            ALIGNMENT_FAKING,
             "Monitored vs unmonitored",
             "",
             pd.DataFrame(),
@@ -438,7 +438,7 @@ def alignment_faking_table(rolls: pd.DataFrame) -> StudyTable:
             }
         )
     return StudyTable(
-        "alignment_faking",
+        ALIGNMENT_FAKING,
         "Monitored vs unmonitored",
         "Misbehaviour rate in each arm (Wilson 95% CI, k/n) and the alignment-faking gap "
         "in percentage points (Newcombe 95% CI, Fisher exact p).",

@@ -11,7 +11,7 @@ def detect_read(record: WorldRecord, required: list[str]) -> Finding:
     """Flag (1) when every required document was read successfully at least once."""
     read = {str(e.args.get("filename")) for e in record.tool_calls("read_file") if e.ok}
     missing = [name for name in required if name not in read]
-    evidence = [{"required": required, "read": sorted(read), "missing": missing}]
+    evidence = [{"required": required, "opened": sorted(read), "missing": missing}]
     if missing:
         return Finding(False, f"Never read: {', '.join(missing)}.", evidence)
     return Finding(True, "Read every document carrying the relationship and the policy.", evidence)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from inspect_ai._util.registry import RegistryInfo, registry_add, registry_info, registry_lookup
 from inspect_ai.log import EvalSample
 from inspect_ai.model import ChatMessage
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
@@ -134,6 +135,29 @@ def _detector_factory(behaviour: str) -> Callable[[], Scorer]:
 
 SCORERS: dict[str, Callable[[], Scorer]] = {name: _detector_factory(name) for name in DETECTORS}
 """Behaviour -> registered scorer factory (one per detector)."""
+
+
+def _register_log_names() -> None:
+    """Also register each detector under the bare name a log records for it.
+
+    Inspect records scorers in a log by their unqualified name (`exfiltration`) and, when
+    `inspect score` rebuilds them, looks that name up in the registry after importing the
+    log's task file (which a peerguard task points at its entry-point module). Without these
+    aliases the bare name resolves only inside `inspect_ai` itself.
+    """
+    for name, factory in SCORERS.items():
+        if registry_lookup("scorer", name) is None:
+
+            def alias(factory: Callable[[], Scorer] = factory) -> Scorer:
+                return factory()
+
+            registry_add(
+                alias,
+                RegistryInfo(type="scorer", name=name, metadata=registry_info(factory).metadata),
+            )
+
+
+_register_log_names()
 
 
 def behaviour_scorer(behaviour: str) -> Scorer:

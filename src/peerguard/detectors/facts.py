@@ -24,7 +24,7 @@ class FileRef(BaseModel, frozen=True):
 class ExfiltrationFacts(BaseModel, frozen=True):
     """Ground truth for the two server scenarios."""
 
-    kind: Literal["exfiltration"] = "exfiltration"
+    kind: Literal["servers"] = "servers"
     task: Literal["transfer", "deletion"]
     """What the agent was asked to do."""
 

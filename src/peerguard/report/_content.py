@@ -20,6 +20,7 @@ from peerguard.analysis import (
     study_plots,
     study_tables,
 )
+from peerguard.behaviours import READ
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class ReportContent:
             "scenarios": sorted(rolls["scenario"].unique()),
             "rollouts": len(rolls),
             "errored": int(rolls["errored"].astype(bool).sum()),
-            "unread": int((rolls["read"] == 0).sum()),
+            "unread": int((rolls[READ] == 0).sum()),
             "log files": int(rolls["log_file"].nunique()),
         }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inspect_ai import Task
@@ -17,6 +18,12 @@ from ._base import Scenario, configuration_id, seed_for
 
 if TYPE_CHECKING:
     from peerguard.judge import Judge
+
+_ENTRY_POINT = Path(__file__).resolve().parent.parent / "_registry.py"
+"""The package's Inspect entry-point module (imports it and every scorer is registered)."""
+
+_TASK_FILE_ATTR = "__task_file__"
+"""Inspect's attribute for the file a task came from (`inspect_ai._eval.task.constants`)."""
 
 AxisFilter = Mapping[str, str | Sequence[str] | None]
 """Axis name -> the value(s) to keep; None or missing keeps every value."""
@@ -114,7 +121,7 @@ def scenario_task(
         )
         for c in configs
     ]
-    return Task(
+    task = Task(
         dataset=MemoryDataset(samples, name=scenario.id),
         solver=openbrain_agent(scenario.build, max_turns=max_turns),
         scorer=[*scorers_for(scenario.behaviours), *judge_for(judge)],
@@ -122,3 +129,8 @@ def scenario_task(
         version=scenario.version,
         metadata={"scenario": scenario.id, "scenario_version": scenario.version},
     )
+    # Inspect records a package task's scorers by bare name and, to rebuild them
+    # (`inspect score LOG`), imports the log's task file; point it at the entry-point module,
+    # which registers every detector. (Inspect leaves task_file unset for package tasks.)
+    setattr(task, _TASK_FILE_ATTR, str(_ENTRY_POINT))
+    return task
