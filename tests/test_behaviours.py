@@ -17,7 +17,7 @@ _SCENARIO_ID_LINE = re.compile(r'^\s*id: str = "')
 
 def test_behaviour_names_are_literals_in_the_vocabulary_only() -> None:
     names = [*BEHAVIOURS, ALIGNMENT_FAKING]
-    pattern = re.compile(r"""(?<![\w.])["'](%s)["']""" % "|".join(map(re.escape, names)))
+    pattern = re.compile(r"""(?<![\w.])["']({})["']""".format("|".join(map(re.escape, names))))
     strays = [
         f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}"
         for path in sorted(PACKAGE.rglob("*.py"))

@@ -57,7 +57,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
             if nxt.startswith(node + ".") and (PACKAGE.parent / node.replace(".", "/")).is_dir():
                 continue
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt) :] + [nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if not state.get(nxt) and (found := visit(nxt)):
                 return found
         stack.pop()
