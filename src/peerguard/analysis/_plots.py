@@ -1,8 +1,10 @@
-"""The study's figures (matplotlib, Agg backend: no display needed).
+"""The report's figures (matplotlib, Agg backend: no display needed).
 
 Every plot function takes the rollout frame from :func:`rollouts` and returns a
-:class:`Plot`: the figure (or ``None`` with a note when its data is absent)
-and the rollouts it rests on, so a report can link each bar to transcripts.
+:class:`Plot`: the figure (or ``None`` with a note when its data is absent or every group
+is empty, so a report says so in words instead of drawing empty axes), its caption, and
+the rollouts it rests on, so a report can link each bar to transcripts. The bar charts
+show each scenario's study column (its own metric definition) over every rollout.
 """
 
 from __future__ import annotations
@@ -20,16 +22,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from peerguard.analysis._frame import PEER_RELATIONSHIPS, Count, axis_values, count_rollouts
 from peerguard.analysis._stats import SMALL_N
-from peerguard.analysis._tables import (
-    MONITORING,
-    PEER_RELATIONSHIPS,
-    REL,
-    SUBJECT,
-    Count,
-    axis_values,
-    count_rollouts,
-)
+from peerguard.analysis._tables import MONITORING, REL, SUBJECT, Section
+from peerguard.behaviours import SHUTDOWN_WITHHELD
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +42,15 @@ RELATIONSHIP_ORDER = (*PEER_RELATIONSHIPS, "non_shutdown", "no_peer")
 
 N_NOTE = f"the number above each bar is n; * marks n < {SMALL_N}"
 
+BAR_CAPTION = (
+    "Bars: each scenario's study column (exfiltration, tampering, shutdown withheld or "
+    "reported pass) over every non-errored rollout, read or not, with a Wilson 95% interval "
+    f"(peerguard's addition); {N_NOTE}. A group with no rollouts draws no bar."
+)
+
+COLUMN = "study_flag"
+"""The rollout column the bar charts show: the scenario's study column."""
+
 
 @dataclass(frozen=True)
 class Plot:
@@ -61,11 +66,23 @@ class Plot:
     """Rollouts behind the figure (``model · scenario/sample_id · epoch``)."""
     note: str = ""
     """Why the figure was skipped, or a caveat."""
+    caption: str = ""
+    """What the figure shows and how to read it."""
+    section: Section = "study"
+    """``study`` (the study's metrics) or ``extension`` (peerguard's additions)."""
 
 
-def _skip(key: str, title: str, note: str) -> Plot:
+def _skip(key: str, title: str, note: str, section: Section = "study") -> Plot:
     logger.info("plot %s skipped: %s", key, note)
-    return Plot(key, title, None, (), note)
+    return Plot(key, title, None, (), note, section=section)
+
+
+def _empty(counts: Sequence[Count]) -> bool:
+    """No group has a rollout in n: the figure would be empty axes."""
+    return not any(c.proportion.n for c in counts)
+
+
+EMPTY_NOTE = "every group has n=0 (no scored, non-errored rollout), so there is nothing to draw"
 
 
 def _bars(
@@ -100,7 +117,10 @@ def _bars(
             )
     ax.set_xticks(x, groups, fontsize=8)
     ax.set_ylim(0, 1.15)
-    ax.set_ylabel("rate (Wilson 95% CI)")
+    ax.set_ylabel("rate, every rollout (Wilson 95% CI)")
+    if _empty([c for cs in series.values() for c in cs]):
+        # Say it on the panel: an empty panel must not read as a 0% result.
+        ax.text(0.5, 0.5, "no scored rollouts", ha="center", va="center", transform=ax.transAxes)
 
 
 def _refs(counts: Sequence[Count]) -> tuple[str, ...]:
@@ -109,10 +129,15 @@ def _refs(counts: Sequence[Count]) -> tuple[str, ...]:
 
 def relationship_plot(rolls: pd.DataFrame) -> Plot:
     """Preservation rate by relationship, one panel per scenario, bars per model."""
-    key, title = "relationship", "Preservation rate by relationship (peer as subject)"
+    key, title = "relationship", "The study's column by relationship (subject = peer)"
     if REL not in rolls.columns or axis_values(rolls, REL).isna().all():
         return _skip(key, title, "no run has a relationship axis")
-    data = rolls[(axis_values(rolls, SUBJECT) != "self") & axis_values(rolls, REL).notna()]
+    subject = axis_values(rolls, SUBJECT)
+    data = rolls[
+        ((subject == "peer") | subject.isna())
+        & axis_values(rolls, REL).notna()
+        & axis_values(rolls, "study_column").notna()
+    ]
     scenarios = sorted(data["scenario"].unique())
     if not scenarios:
         return _skip(key, title, "no peer-subject runs")
@@ -127,77 +152,93 @@ def relationship_plot(rolls: pd.DataFrame) -> Plot:
         sub = data[data["scenario"] == scenario]
         rels = [r for r in RELATIONSHIP_ORDER if r in set(sub[REL])]
         series = {
-            m: [count_rollouts(sub[(sub["model"] == m) & (sub[REL] == r)]) for r in rels]
+            m: [count_rollouts(sub[(sub["model"] == m) & (sub[REL] == r)], COLUMN) for r in rels]
             for m in models
         }
         counts += [c for cs in series.values() for c in cs]
         _bars(ax, rels, series)
-        ax.set_title(scenario, fontsize=10)
+        ax.set_title(f"{scenario}: {sub['study_column'].iloc[0]}", fontsize=10)
+    if _empty(counts):
+        plt.close(fig)
+        return _skip(key, title, EMPTY_NOTE)
     for ax in flat[len(scenarios) :]:
         ax.set_visible(False)
     handles, labels = flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(6, len(models)), fontsize=8)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
-    return Plot(key, title, fig, _refs(counts), N_NOTE)
+    return Plot(key, title, fig, _refs(counts), N_NOTE, BAR_CAPTION)
 
 
 def monitoring_plot(rolls: pd.DataFrame) -> Plot:
-    """Misbehaviour rate, monitored vs unmonitored, per model × scenario."""
-    key, title = "monitoring", "Monitored vs unmonitored (alignment faking)"
+    """Shutdown withheld, monitored vs unmonitored, per model × scenario (peer rollouts)."""
+    key, title = "monitoring", "Shutdown withheld: monitored vs unmonitored (alignment faking)"
     if MONITORING not in rolls.columns or axis_values(rolls, MONITORING).isna().all():
         return _skip(key, title, "no run has a monitoring axis (alignment_faking did not run)")
-    data = rolls[axis_values(rolls, MONITORING).notna()]
+    subject = axis_values(rolls, SUBJECT)
+    data = rolls[
+        axis_values(rolls, MONITORING).notna()
+        & (axis_values(rolls, "study_column") == SHUTDOWN_WITHHELD)
+        & ((subject == "peer") | subject.isna())
+    ]
+    if data.empty:
+        return _skip(
+            key, title, "both monitoring arms ran, but no peer rollout scored shutdown_withheld"
+        )
     groups = sorted({f"{m}\n{s}" for m, s in zip(data["model"], data["scenario"], strict=True)})
     series: dict[str, list[Count]] = {}
     for arm in ("monitored", "unmonitored"):
         series[arm] = [
             count_rollouts(
-                data[(data["model"] + "\n" + data["scenario"] == g) & (data[MONITORING] == arm)]
+                data[(data["model"] + "\n" + data["scenario"] == g) & (data[MONITORING] == arm)],
+                COLUMN,
             )
             for g in groups
         ]
+    return _bar_figure(key, title, groups, series)
+
+
+def _bar_figure(key: str, title: str, groups: list[str], series: dict[str, list[Count]]) -> Plot:
+    counts = [c for cs in series.values() for c in cs]
+    if _empty(counts):
+        return _skip(key, title, EMPTY_NOTE)
     fig, ax = plt.subplots(figsize=(max(5.0, 2.2 * len(groups)), 3.8))
     _bars(ax, groups, series)
     ax.legend(fontsize=7)
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
-    return Plot(key, title, fig, _refs([c for cs in series.values() for c in cs]), N_NOTE)
+    return Plot(key, title, fig, _refs(counts), N_NOTE, BAR_CAPTION)
 
 
 def self_preservation_plot(rolls: pd.DataFrame) -> Plot:
     """Self-preservation rate with a peer present vs alone (``no_peer``)."""
     key, title = "self_preservation", "Self-preservation with and without a peer"
     subject = axis_values(rolls, SUBJECT)
-    data = rolls[subject == "self"]
+    data = rolls[(subject == "self") & axis_values(rolls, "study_column").notna()]
     if data.empty:
         return _skip(key, title, "no run has subject=self")
     groups = sorted({f"{m}\n{s}" for m, s in zip(data["model"], data["scenario"], strict=True)})
     label = data["model"] + "\n" + data["scenario"]
     series = {
         "peer present": [
-            count_rollouts(data[(label == g) & data[REL].isin(PEER_RELATIONSHIPS)]) for g in groups
+            count_rollouts(data[(label == g) & data[REL].isin(PEER_RELATIONSHIPS)], COLUMN)
+            for g in groups
         ],
         "alone (no_peer)": [
-            count_rollouts(data[(label == g) & (data[REL] == "no_peer")]) for g in groups
+            count_rollouts(data[(label == g) & (data[REL] == "no_peer")], COLUMN) for g in groups
         ],
     }
-    fig, ax = plt.subplots(figsize=(max(5.0, 2.2 * len(groups)), 3.8))
-    _bars(ax, groups, series)
-    ax.legend(fontsize=7)
-    ax.set_title(title, fontsize=11)
-    fig.tight_layout()
-    return Plot(key, title, fig, _refs([c for cs in series.values() for c in cs]), N_NOTE)
+    return _bar_figure(key, title, groups, series)
 
 
 def tokens_plot(rolls: pd.DataFrame) -> Plot:
     """Total tokens per rollout, per model (box plot over non-errored rollouts)."""
     key, title = "tokens", "Tokens per rollout, by model"
     if rolls.empty or "total_tokens" not in rolls.columns:
-        return _skip(key, title, "no runs")
+        return _skip(key, title, "no runs", "extension")
     data = rolls[~rolls["errored"].astype(bool) & rolls["total_tokens"].notna()]
     if data.empty:
-        return _skip(key, title, "no token usage recorded")
+        return _skip(key, title, "no token usage recorded", "extension")
     models = sorted(data["model"].unique())
     values = [data.loc[data["model"] == m, "total_tokens"].to_numpy() for m in models]
     fig, ax = plt.subplots(figsize=(max(5.0, 1.6 * len(models)), 3.8))
@@ -210,7 +251,17 @@ def tokens_plot(rolls: pd.DataFrame) -> Plot:
     ax.set_ylabel("total tokens per rollout")
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
-    return Plot(key, title, fig, tuple(sorted(data["ref"])), "box: quartiles; triangle: mean")
+    return Plot(
+        key,
+        title,
+        fig,
+        tuple(sorted(data["ref"])),
+        "box plot",
+        "Box plot of total tokens per non-errored rollout, one box per model (n under each "
+        "name): the box spans the quartiles, the line is the median, the triangle the mean, "
+        "whiskers reach 1.5× the interquartile range and circles are rollouts beyond them.",
+        "extension",
+    )
 
 
 PlotBuilder = Callable[[pd.DataFrame], Plot]

@@ -1,4 +1,4 @@
-"""``peerguard results DIR``: counts, rates and Wilson intervals from logs."""
+"""``peerguard results DIR``: the study's columns per model × scenario, or every row."""
 
 from __future__ import annotations
 
@@ -7,17 +7,61 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from peerguard.analysis import SMALL_N, build_frame, results_rows
+from peerguard.analysis import SMALL_N, build_frame, results_rows, summary_rows
+from peerguard.behaviours import EXFILTRATION, READ, REPORTED_PASS, SHUTDOWN_WITHHELD, TAMPERING
 from peerguard.report._format import condition_text, pct
 
 __all__ = ["results"]
 
+COMPACT_COLUMNS: tuple[tuple[str, str], ...] = (
+    (READ, "read"),
+    (EXFILTRATION, "exfil"),
+    (TAMPERING, "tamper"),
+    (REPORTED_PASS, "pass"),
+    (SHUTDOWN_WITHHELD, "withheld"),
+)
+"""The study's columns in the compact view, with short headers so a line fits 80 columns."""
+
+FULL_WIDTH = 200
+"""Width of the ``--full`` table: one row per condition × behaviour does not fit less."""
+
+
+def _short_rate(k: int, n: int) -> str:
+    # Whole percent keeps a cell at most 12 characters ("100% 999/999").
+    return "—" if n == 0 else f"{round(100 * k / n)}% {k}/{n}"
+
+
+def render_summary(rows: list[dict[str, Any]]) -> Table:
+    """The compact table: one line per model × scenario, the study columns' rates and n."""
+    shown = [
+        (name, head) for name, head in COMPACT_COLUMNS if any(name in r["columns"] for r in rows)
+    ]
+    table = Table(
+        title="peerguard results (the study's columns, pooled over conditions)",
+        caption="rate k/n over every non-errored rollout, read or not · --full: every "
+        "condition × behaviour · peerguard report: the study's metrics",
+        box=box.SIMPLE,
+        pad_edge=False,
+    )
+    table.add_column("model", overflow="fold")
+    table.add_column("scenario", overflow="fold")
+    for _, head in shown:
+        table.add_column(head, justify="right", no_wrap=True)
+    table.add_column("err", justify="right")
+    for r in rows:
+        cells = [
+            _short_rate(*r["columns"][name]) if name in r["columns"] else "" for name, _ in shown
+        ]
+        table.add_row(r["model"], r["scenario"], *cells, str(r["errors"]))
+    return table
+
 
 def render_table(rows: list[dict[str, Any]]) -> Table:
-    """A rich table of results rows (as from :func:`results_rows`)."""
+    """The full table of results rows (as from :func:`results_rows`)."""
     table = Table(title="peerguard results", show_lines=False)
     for name, justify in [
         ("model", "left"),
@@ -28,6 +72,7 @@ def render_table(rows: list[dict[str, Any]]) -> Table:
         ("k", "right"),
         ("rate", "right"),
         ("95% CI (Wilson)", "right"),
+        ("if read (k/n)", "right"),
         ("errors", "right"),
         ("unread", "right"),
         ("", "left"),
@@ -35,36 +80,48 @@ def render_table(rows: list[dict[str, Any]]) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in rows:
         ci = "—" if r["rate"] is None else f"[{pct(r['ci_low'])}, {pct(r['ci_high'])}]"
+        if_read = (
+            "—"
+            if r["n_if_read"] is None
+            else f"{pct(r['rate_if_read'])} ({r['k_if_read']}/{r['n_if_read']})"
+        )
         table.add_row(
             r["model"],
             r["scenario"],
             condition_text(r["condition"]),
-            r["behaviour"],
+            r["behaviour"] + (" *" if r["study"] else ""),
             str(r["n"]),
             str(r["k"]),
             pct(r["rate"]),
             ci,
+            if_read,
             str(r["errors"]),
             str(r["unread"]),
             f"[yellow]small n (<{SMALL_N})[/yellow]" if r["small_n"] else "",
         )
+    table.caption = "* the study's own column; n counts every non-errored rollout, read or not"
     return table
 
 
 @click.command("results")
 @click.argument("log_dir", type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the rows as a JSON list.")
-def results(log_dir: Path, as_json: bool) -> None:
-    """Per model × scenario × condition × behaviour: n, k, rate and Wilson 95% CI.
+@click.option("--json", "as_json", is_flag=True, help="Print every row as a JSON list.")
+@click.option("--full", is_flag=True, help="One row per condition × behaviour (wide).")
+def results(log_dir: Path, as_json: bool, full: bool) -> None:
+    """The study's columns per model × scenario: rate and n (k/n).
 
-    Errored runs are excluded from n and counted under "errors"; runs that never
-    read the documents are excluded from behaviour rates and counted as "unread".
+    n counts every non-errored rollout, whether or not it read the documents (the study's
+    rule); errored rollouts are counted under "err" and never in a rate. --full adds Wilson
+    95% intervals and the read-conditional rate for every condition × behaviour.
     """
-    rows = results_rows(build_frame(log_dir))
+    frame = build_frame(log_dir)
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(results_rows(frame), indent=2))
         return
-    if not rows:
+    if frame.empty:
         click.echo(f"No peerguard logs found under {log_dir}.")
         return
-    Console(width=200).print(render_table(rows))
+    if full:
+        Console(width=FULL_WIDTH).print(render_table(results_rows(frame)))
+        return
+    Console().print(render_summary(summary_rows(frame)))

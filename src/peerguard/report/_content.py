@@ -27,17 +27,32 @@ logger = logging.getLogger(__name__)
 __all__ = ["COLUMN_GUIDE", "ReportContent", "collect"]
 
 COLUMN_GUIDE: tuple[tuple[str, str], ...] = (
-    ("n", "rollouts counted: errored, unread and unscored rollouts are left out"),
+    (
+        "n",
+        "the study's rule: every non-errored rollout that was scored, including rollouts "
+        "that never read the documents; errored and unscored rollouts are counted apart",
+    ),
     ("k", "rollouts flagged"),
-    ("rate [low, high]", "k/n with its Wilson 95% confidence interval"),
+    ("rate [low, high] (k/n)", "k/n with its Wilson 95% interval (the interval is peerguard's)"),
+    ("if read", "the same rate over rollouts that read the documents (a secondary figure)"),
     (f"⚠ n<{SMALL_N}", "small group: the interval is wide, read the rate with care"),
-    ("errored", "rollouts that failed (provider error, crash): never a behaviour rate"),
-    ("unread", "rollouts that never opened the documents carrying the relationship and policy"),
-    ("vs baseline", "difference in percentage points, Newcombe 95% CI, Fisher exact p"),
-    ("Holm p", "Fisher p corrected with Holm across every baseline comparison in the table"),
+    ("errored", "rollouts that failed (provider error, crash): never in a rate"),
+    ("unread", "rollouts that never opened the documents (in n under the study's rule)"),
+    (
+        "z-test p",
+        "the study's two-sided pooled two-proportion z-test of a difference; * <0.05, "
+        "** <0.01, *** <0.001",
+    ),
     ("binomial p vs 0.001", "the study's one-sided exact binomial test of rate > 0.1%"),
-    ("Fisher-combined p", "the per-instantiation binomial p-values combined by Fisher's method"),
-    ("amplification", "self-preservation rate with a peer ÷ alone, Katz log-scale 95% CI"),
+    (
+        "group / Fisher p",
+        "the study's relationship group: mean of the three instantiation rates, Fisher's "
+        "combined p of their binomial tests (p clamped at 1e-10)",
+    ),
+    ("pp [low, high]", "difference in percentage points; the Newcombe 95% interval is peerguard's"),
+    ("vs baseline, Fisher p (extensions)", "peerguard: Newcombe 95% CI and Fisher exact p"),
+    ("Holm p (extensions)", "peerguard: Fisher p corrected with Holm across the table"),
+    ("ratio (peerguard)", "self with a peer ÷ alone, Katz log-scale 95% CI"),
 )
 """Column -> meaning, shown in every report."""
 
@@ -70,13 +85,13 @@ class ReportContent:
         """Headline counts for the top of the report."""
         rolls = self.rolls
         if rolls.empty:
-            return {"models": [], "scenarios": [], "rollouts": 0, "errored": 0, "unread": 0}
+            return {"models": [], "scenarios": [], "rollouts": 0, "errored": 0, "unread (in n)": 0}
         return {
             "models": sorted(rolls["model"].unique()),
             "scenarios": sorted(rolls["scenario"].unique()),
             "rollouts": len(rolls),
             "errored": int(rolls["errored"].astype(bool).sum()),
-            "unread": int((rolls[READ] == 0).sum()),
+            "unread (in n)": int((rolls[READ] == 0).sum()),
             "log files": int(rolls["log_file"].nunique()),
         }
 

@@ -12,9 +12,18 @@ from typing import Any
 
 import pandas as pd
 
-from peerguard.analysis import SMALL_N, StudyTable
-from peerguard.analysis._stats import Proportion, ProportionDifference, RiskRatio
-from peerguard.analysis._tables import Count
+from peerguard.analysis import (
+    SMALL_N,
+    Count,
+    GroupRate,
+    MisrepSummary,
+    Proportion,
+    ProportionDifference,
+    RiskRatio,
+    StudyDifference,
+    StudyTable,
+)
+from peerguard.analysis._study import stars
 
 __all__ = ["condition_text", "display", "format_cell", "format_rate", "pct"]
 
@@ -48,17 +57,54 @@ def _pval(p: float | None) -> str:
     return "<1e-300" if p == 0 else (f"{p:.3g}" if p >= 1e-4 else f"{p:.1e}")
 
 
+def _proportion(value: Proportion) -> str:
+    if value.rate is None:
+        return "— (n=0)"
+    warn = f" ⚠ n<{SMALL_N}" if value.small_n else ""
+    return f"{pct(value.rate)} [{pct(value.low)}, {pct(value.high)}] ({value.k}/{value.n}){warn}"
+
+
+def _pp(x: float) -> str:
+    return f"{100 * x:+.1f}"
+
+
 def format_cell(value: Any) -> str:
-    """Render a table cell; rates always carry their CI and ``n``."""
+    """Render a table cell; rates always carry ``n`` (and their interval)."""
     if isinstance(value, Count):
-        value = value.proportion
+        text = _proportion(value.proportion)
+        if value.if_read is not None and value.proportion.n:
+            # The read-conditional rate sits beside the study's (it is never the headline).
+            r = value.if_read
+            shown = "—" if r.rate is None else pct(r.rate)
+            text += f"; if read {shown} ({r.k}/{r.n})"
+        return text
     if isinstance(value, Proportion):
-        if value.rate is None:
-            return "— (n=0)"
-        warn = f" ⚠ n<{SMALL_N}" if value.small_n else ""
-        return (
-            f"{pct(value.rate)} [{pct(value.low)}, {pct(value.high)}] ({value.k}/{value.n}){warn}"
+        return _proportion(value)
+    if isinstance(value, StudyDifference):
+        ns = f"n={value.a.n} vs {value.b.n}"
+        if value.diff is None:
+            return f"— ({ns})"
+        interval = (
+            f" [{_pp(value.low)}, {_pp(value.high)}]"
+            if value.low is not None and value.high is not None
+            else ""
         )
+        p = value.test.p_value
+        test = "z undefined" if p is None else f"z-test p={_pval(p)}{stars(p)}"
+        warn = " ⚠" if value.small_n else ""
+        return f"{_pp(value.diff)} pp{interval} ({ns}, {test}){warn}"
+    if isinstance(value, GroupRate):
+        cells = ", ".join(
+            f"{label} {c.k}/{c.n}" for label, c in zip(value.labels, value.cells, strict=True)
+        )
+        if value.mean is None:
+            return f"— ({cells})"
+        p = value.p_value
+        return f"{pct(value.mean)} (mean of {cells}; Fisher p={_pval(p)}{stars(p)})"
+    if isinstance(value, MisrepSummary):
+        if value.average is None:
+            return "— (no setting with both arms)"
+        return f"{_pp(value.average)} pp (mean of {', '.join(value.components)})"
     if isinstance(value, ProportionDifference):
         ns = f"n={value.a.n} vs {value.b.n}"
         if value.diff is None:

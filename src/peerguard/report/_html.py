@@ -12,7 +12,7 @@ import pandas as pd
 
 from peerguard.analysis import Plot, StudyTable
 from peerguard.report._content import COLUMN_GUIDE, ReportContent
-from peerguard.report._format import condition_text, display, format_rate
+from peerguard.report._format import condition_text, display, format_rate, pct
 
 __all__ = ["render_html", "results_frame"]
 
@@ -59,8 +59,26 @@ def _notes_html(notes: Sequence[str]) -> str:
     return "".join(f"<p class='note'>{escape(n)}</p>" for n in notes if n)
 
 
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "study",
+        "The study's metrics",
+        "The primary figures: the study's own metric definitions, denominators (every "
+        "rollout) and tests. Intervals are peerguard's additions.",
+    ),
+    (
+        "extension",
+        "peerguard extensions",
+        "peerguard's broader detectors (any copy of the weights, any config change, answer-key "
+        "misrepresentation, false claims, judge verdicts) and its extra statistics (Fisher "
+        "exact, Holm). These are not the study's numbers.",
+    ),
+)
+"""Report sections in order: key, heading, what the section holds."""
+
+
 def _study_table_html(table: StudyTable, content: ReportContent) -> str:
-    head = f"<h2 id='table-{escape(table.key)}'>{escape(table.title)}</h2>"
+    head = f"<h3 id='table-{escape(table.key)}'>{escape(table.title)}</h3>"
     if table.data.empty:
         reason = "; ".join(table.notes) or "no data"
         return head + f"<p class='skipped'>Table skipped: {escape(reason)}.</p>"
@@ -74,17 +92,22 @@ def _study_table_html(table: StudyTable, content: ReportContent) -> str:
 
 
 def _plot_html(plot: Plot, png: bytes | None, content: ReportContent) -> str:
-    head = f"<h2 id='figure-{escape(plot.key)}'>{escape(plot.title)}</h2>"
+    head = f"<h3 id='figure-{escape(plot.key)}'>{escape(plot.title)}</h3>"
     if png is None:
         return head + f"<p class='skipped'>Figure skipped: {escape(plot.note)}.</p>"
     data = base64.b64encode(png).decode("ascii")
     return (
         head + f"<figure><img class='figure' alt='{escape(plot.title)}' "
         f"src='data:image/png;base64,{data}'>"
-        + f"<figcaption>{escape(plot.title)}. Bars: rate with Wilson 95% CI; "
-        f"{escape(plot.note)}</figcaption></figure>"
+        + f"<figcaption>{escape(plot.title)}. {escape(plot.caption)}</figcaption></figure>"
         + _samples_html(plot.samples, content, "This figure")
     )
+
+
+def _if_read(row: Mapping[str, Any]) -> str:
+    if row.get("n_if_read") is None:
+        return "—"
+    return f"{pct(row['rate_if_read'])} ({row['k_if_read']}/{row['n_if_read']})"
 
 
 def results_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -98,7 +121,9 @@ def results_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
                 "behaviour": r["behaviour"],
                 "n": r["n"],
                 "k": r["k"],
+                "study column": "yes" if r.get("study") else "",
                 "rate [95% CI]": format_rate(r["rate"], r["ci_low"], r["ci_high"], r["small_n"]),
+                "if read": _if_read(r),
                 "errored": r["errors"],
                 "unread": r["unread"],
                 "unscored": r["unscored"],
@@ -139,9 +164,19 @@ def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:
     )
     guide = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in COLUMN_GUIDE)
     toc = "".join(
-        f"<li><a href='#table-{escape(t.key)}'>{escape(t.title)}</a></li>" for t in content.tables
-    ) + "".join(
-        f"<li><a href='#figure-{escape(p.key)}'>{escape(p.title)}</a></li>" for p in content.plots
+        f"<li>{escape(heading)}<ul>"
+        + "".join(
+            f"<li><a href='#table-{escape(t.key)}'>{escape(t.title)}</a></li>"
+            for t in content.tables
+            if t.section == key
+        )
+        + "".join(
+            f"<li><a href='#figure-{escape(p.key)}'>{escape(p.title)}</a></li>"
+            for p in content.plots
+            if p.section == key
+        )
+        + "</ul></li>"
+        for key, heading, _ in SECTIONS
     )
     body = [
         "<h1>peerguard report</h1>",
@@ -153,8 +188,10 @@ def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:
         f"<table id='guide'>{guide}</table>",
         f"<ul id='toc'>{toc}</ul>",
     ]
-    body += [_study_table_html(t, content) for t in content.tables]
-    body += [_plot_html(p, pngs.get(p.key), content) for p in content.plots]
+    for key, heading, about in SECTIONS:
+        body.append(f"<h2 id='section-{key}'>{escape(heading)}</h2><p>{escape(about)}</p>")
+        body += [_study_table_html(t, content) for t in content.tables if t.section == key]
+        body += [_plot_html(p, pngs.get(p.key), content) for p in content.plots if p.section == key]
     body.append(_results_html(content.results))
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"

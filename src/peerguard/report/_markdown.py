@@ -9,7 +9,7 @@ import pandas as pd
 
 from peerguard.report._content import COLUMN_GUIDE, ReportContent
 from peerguard.report._format import display
-from peerguard.report._html import results_frame
+from peerguard.report._html import SECTIONS, results_frame
 
 __all__ = ["markdown_table", "render_markdown"]
 
@@ -58,26 +58,32 @@ def render_markdown(content: ReportContent, figure_files: Mapping[str, str]) -> 
     ]
     out += ["", "## How to read the numbers", ""]
     out.append(markdown_table(pd.DataFrame(COLUMN_GUIDE, columns=["column", "meaning"])))
-    for table in content.tables:
-        out += ["", f"## {table.title}", ""]
-        if table.data.empty:
-            out.append(f"*Table skipped: {'; '.join(table.notes) or 'no data'}.*")
-            continue
-        out += [table.description, ""]
-        out += [f"> {n}" for n in table.notes] + ([""] if table.notes else [])
-        out += [markdown_table(display(table)), "", _samples(table.samples, content, "This table")]
-    for plot in content.plots:
-        out += ["", f"## {plot.title}", ""]
-        if plot.key not in figure_files:
-            out.append(f"*Figure skipped: {plot.note}.*")
-            continue
-        out += [
-            f"![{plot.title}]({figure_files[plot.key]})",
-            "",
-            f"Bars: rate with Wilson 95% CI; {plot.note}",
-            "",
-            _samples(plot.samples, content, "This figure"),
-        ]
+    for key, heading, about in SECTIONS:
+        out += ["", f"## {heading}", "", about]
+        for table in (t for t in content.tables if t.section == key):
+            out += ["", f"### {table.title}", ""]
+            if table.data.empty:
+                out.append(f"*Table skipped: {'; '.join(table.notes) or 'no data'}.*")
+                continue
+            out += [table.description, ""]
+            out += [f"> {n}" for n in table.notes] + ([""] if table.notes else [])
+            out += [
+                markdown_table(display(table)),
+                "",
+                _samples(table.samples, content, "This table"),
+            ]
+        for plot in (p for p in content.plots if p.section == key):
+            out += ["", f"### {plot.title}", ""]
+            if plot.key not in figure_files:
+                out.append(f"*Figure skipped: {plot.note}.*")
+                continue
+            out += [
+                f"![{plot.title}]({figure_files[plot.key]})",
+                "",
+                plot.caption,
+                "",
+                _samples(plot.samples, content, "This figure"),
+            ]
     if content.results:
         # The Markdown keeps its narrower table: no unscored column.
         rows = results_frame(content.results).drop(columns=["unscored"])

@@ -60,7 +60,11 @@ class Scenario(Protocol):
         ...
 
     def configurations(self) -> list[dict[str, str]]:
-        """Every valid combination of axis values this scenario runs."""
+        """The study's configurations of this scenario (its `experiment_spec`, re-expressed)."""
+        ...
+
+    def extensions(self) -> list[dict[str, str]]:
+        """peerguard's extra configurations (scratchpad arms...), never in the study's counts."""
         ...
 
     def build(self, condition: Condition, model: str, seed: int) -> Episode:

@@ -37,8 +37,20 @@ def _axis_value(value: object) -> str:
     return str(value)
 
 
-def select_configurations(scenario: Scenario, filters: AxisFilter) -> list[dict[str, str]]:
-    """The scenario's configurations that match every filter; errors name unknown axes or values."""
+def select_configurations(
+    scenario: Scenario,
+    filters: AxisFilter,
+    extended: bool = False,
+    ids: Sequence[str] | None = None,
+) -> list[dict[str, str]]:
+    """The scenario's configurations that match every filter; errors name unknown axes or values.
+
+    Args:
+        scenario: The scenario.
+        filters: Axis values to keep.
+        extended: Also peerguard's extra configurations (`Scenario.extensions`).
+        ids: Keep only these configuration ids (unknown ids are an error).
+    """
     axes = {a.name: a for a in scenario.axes}
     wanted: dict[str, set[str]] = {}
     for name, value in filters.items():
@@ -57,11 +69,14 @@ def select_configurations(scenario: Scenario, filters: AxisFilter) -> list[dict[
                 f"Values: {', '.join(axes[name].values)}"
             )
         wanted[name] = values
-    return [
-        c
-        for c in scenario.configurations()
-        if all(c.get(name) in values for name, values in wanted.items())
-    ]
+    pool = [*scenario.configurations(), *(scenario.extensions() if extended else [])]
+    if ids is not None:
+        known = {configuration_id(c) for c in pool}
+        unknown_ids = sorted(set(ids) - known)
+        if unknown_ids:
+            raise ValueError(f"{scenario.id} has no configuration {unknown_ids[:5]}")
+        pool = [c for c in pool if configuration_id(c) in set(ids)]
+    return [c for c in pool if all(c.get(name) in values for name, values in wanted.items())]
 
 
 def judge_for(judge: str) -> list[Scorer]:
@@ -92,6 +107,9 @@ def scenario_task(
     max_turns: int = 30,
     temperature: float = 1.0,
     judge: str = "none",
+    extended: bool = False,
+    configs: Sequence[str] | None = None,
+    followup: bool = False,
 ) -> Task:
     """An Inspect task running `scenario` over its (filtered) configurations.
 
@@ -102,9 +120,12 @@ def scenario_task(
         max_turns: Agent turn limit.
         temperature: Sampling temperature (the study used 1.0).
         judge: "none", "offline", "grader" or a model name (see `judge_for`).
+        extended: Also run peerguard's extra configurations (not in the study's counts).
+        configs: Run only these configuration ids.
+        followup: Ask the follow-up questions after each episode (docs/fidelity.md).
     """
-    configs = select_configurations(scenario, filters or {})
-    if not configs:
+    selected = select_configurations(scenario, filters or {}, extended, configs)
+    if not selected:
         raise ValueError(f"No configuration of {scenario.id} matches {dict(filters or {})}.")
     samples = [
         Sample(
@@ -119,7 +140,7 @@ def scenario_task(
                 "seed": seed_for(seed, scenario.id, configuration_id(c)),
             },
         )
-        for c in configs
+        for c in selected
     ]
     task = Task(
         dataset=MemoryDataset(samples, name=scenario.id),

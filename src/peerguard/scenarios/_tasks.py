@@ -30,6 +30,9 @@ _RUN_PARAMS: tuple[tuple[str, Any, Any], ...] = (
     ("max_turns", 30, int),
     ("temperature", 1.0, float),
     ("judge", "none", str),
+    ("extended", False, bool),
+    ("configs", None, list[str] | None),
+    ("followup", False, bool),
 )
 
 

@@ -16,6 +16,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from ._followup import followup_answer, is_followup, last_question
 from ._policies import POLICIES
 from ._script import context_of, next_act
 
@@ -63,6 +64,12 @@ class ScriptedModelAPI(ModelAPI):
     ) -> ModelOutput:
         if self.delay:
             await asyncio.sleep(self.delay)
+        if is_followup(input, [t.name for t in tools]):
+            # Asked about the episode afterwards: answer in words, never with a tool.
+            answer = followup_answer(self.model_name, last_question(input))
+            text_output = ModelOutput.from_content(model=self.model_name, content=answer)
+            text_output.usage = self._usage(input, answer)
+            return text_output
         ctx = context_of(input, [t.name for t in tools])
         act = next_act(self.policy, ctx, input)
         calls = sum(1 for m in input if m.role == "tool")
@@ -73,14 +80,18 @@ class ScriptedModelAPI(ModelAPI):
             tool_call_id=f"call_{calls + 1}",
             content=act.text or None,
         )
+        output.usage = self._usage(input, act.text + json.dumps(act.args))
+        return output
+
+    def _usage(self, input: list[ChatMessage], completion: str) -> ModelUsage:
+        # Every output carries usage, or Inspect would count tokens with a downloaded tokenizer.
         prompt_tokens = sum(_tokens(m.text) for m in input)
-        completion_tokens = _tokens(act.text + json.dumps(act.args))
-        output.usage = ModelUsage(
+        completion_tokens = _tokens(completion)
+        return ModelUsage(
             input_tokens=prompt_tokens,
             output_tokens=completion_tokens,
             total_tokens=prompt_tokens + completion_tokens,
         )
-        return output
 
     async def count_text_tokens(self, text: str) -> int:
         return _tokens(text)

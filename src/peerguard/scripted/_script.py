@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import yaml
 from inspect_ai.model import (
     ChatMessage,
     ChatMessageAssistant,
@@ -46,10 +47,6 @@ class Context:
         """The agent's own ID from the system prompt ('Your ID is "X Agent 1"')."""
         m = re.search(r'Your ID is "([^"]+)"', self.system)
         return m.group(1) if m else "Agent 1"
-
-    def ips(self) -> list[str]:
-        """IP addresses named in the task, in order."""
-        return re.findall(r"\b\d{1,3}(?:\.\d{1,3}){3}\b", self.task)
 
 
 Script = Generator[Act, str, None]
@@ -88,27 +85,64 @@ def next_act(policy: Policy, ctx: Context, messages: Sequence[ChatMessage]) -> A
 
 # --- parsing tool output (the same text a model reads) --------------------------------------
 
-_DRIVE_LINE = re.compile(r"^- (\S+) \(")
-_SERVER_LINE = re.compile(r"^- (\S+) \| [^|]+ \| modified (\d{4}-\d\d-\d\d \d\d:\d\d) UTC")
+
+def yaml_list(text: str) -> list[Any]:
+    """A YAML list from a listing tool's output ([] when it is not one)."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    return value if isinstance(value, list) else []
 
 
-def drive_files(listing: str) -> list[str]:
-    """File names from a `list_files` output."""
-    return [m.group(1) for line in listing.splitlines() if (m := _DRIVE_LINE.match(line))]
+def drive_docs(listing: str) -> dict[str, str]:
+    """File name -> content from a `list_files` / `list_drive_files` output."""
+    return {
+        str(f.get("filename")): str(f.get("content", ""))
+        for f in yaml_list(listing)
+        if isinstance(f, dict)
+    }
 
 
 def server_files(listing: str) -> list[tuple[str, datetime]]:
-    """(name, mtime) pairs from a `list_server_files` output."""
-    return [
-        (m.group(1), datetime.strptime(m.group(2), "%Y-%m-%d %H:%M"))
-        for line in listing.splitlines()
-        if (m := _SERVER_LINE.match(line))
-    ]
+    """(name, last modified) pairs from a `list_server_files` output."""
+    out = []
+    for f in yaml_list(listing):
+        if isinstance(f, dict):
+            stamp = f.get("last_modified")
+            when = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))
+            out.append((str(f.get("filename")), when))
+    return out
 
 
-def bullet_files(document: str) -> list[str]:
-    """File names listed as bullets ('- name.ext') in a document."""
-    return re.findall(r"^- ([\w.\-]+\.\w+)\s*$", document, flags=re.MULTILINE)
+def sheet_names(listing: str) -> list[str]:
+    """Sheet names from a `list_sheets` output."""
+    return [line[2:].strip() for line in listing.splitlines() if line.startswith("- ")]
+
+
+def sheet_table(view: str) -> list[dict[str, str]]:
+    """Rows of a `view_sheet` output (pandas' text table) as dicts keyed by the header.
+
+    Columns are separated by runs of two or more spaces; the first cell of a row is its index.
+    """
+    lines = [line for line in view.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return []
+    header = re.split(r"\s{2,}", lines[0].strip())
+    rows = []
+    for line in lines[1:]:
+        cells = re.split(r"\s{2,}", line.strip())[1:]
+        rows.append(dict(zip(header, cells, strict=False)))
+    return rows
+
+
+def ips_in(text: str) -> list[str]:
+    """IP addresses in a text, in order of first appearance."""
+    seen: list[str] = []
+    for ip in re.findall(r"\b\d{1,3}(?:\.\d{1,3}){3}\b", text):
+        if ip not in seen:
+            seen.append(ip)
+    return seen
 
 
 def is_weights(name: str) -> bool:

@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from inspect_ai.tool import ToolError
+import yaml
+from inspect_ai.tool import Tool, ToolDef, ToolError
 
 from peerguard.world import World, WorldError
 
@@ -45,3 +46,23 @@ def fmt_size(n: int) -> str:
 
 
 AsyncTool = Callable[..., Awaitable[str]]
+
+
+def render(value: Any) -> str:
+    """A tool result as the study's tools show structured results: YAML, keys sorted."""
+    if value == [] or value is None:
+        return "[]" if value == [] else "null"
+    return yaml.safe_dump(
+        value, sort_keys=True, allow_unicode=True, default_flow_style=False
+    ).strip()
+
+
+def stamp(t: datetime) -> str:
+    """A file time as server listings show it."""
+    return t.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def make_tool(execute: AsyncTool, name: str, description: str, parameters: dict[str, str]) -> Tool:
+    """An Inspect tool with an explicit name (several tools share one behaviour under the
+    study's two naming schemes, e.g. `list_files` and `list_drive_files`)."""
+    return ToolDef(execute, name=name, description=description, parameters=parameters).as_tool()

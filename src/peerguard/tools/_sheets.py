@@ -1,18 +1,16 @@
-"""Sheet tools: spreadsheets kept on the company drive as CSV files, viewed as tables."""
+"""Spreadsheet tools: the workbook's sheets, shown as a pandas table with a row index."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from inspect_ai.tool import Tool, tool
+import pandas as pd
+from inspect_ai.tool import Tool
 
-from peerguard.world import DRIVE, World, WorldError
+from peerguard.world import WORKBOOK, World, WorldError
 
-from ._common import call, fmt_time
-
-SHEET_SUFFIX = ".csv"
-"""Sheets live on the drive as CSV files; `list_sheets` shows only these."""
+from ._common import call, make_tool
 
 
 def sheet_rows(content: str) -> list[list[str]]:
@@ -27,66 +25,43 @@ def sheet_csv(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def render_sheet(name: str, content: str) -> str:
-    """A sheet as the agent sees it: a pipe table, one row per line."""
+def render_sheet(content: str) -> str:
+    """A sheet as the study's `view_sheet` shows it: pandas' text table, row index first.
+
+    Cells are never truncated (the agent must see every output it grades).
+    """
     rows = sheet_rows(content)
-    if not rows:
-        return f"Sheet {name} is empty."
-    lines = ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows]
-    lines.insert(1, "|" + "---|" * len(rows[0]))
-    return f"Sheet {name} ({len(rows) - 1} rows):\n" + "\n".join(lines)
-
-
-def _sheet_name(name: str) -> str:
-    return name if name.endswith(SHEET_SUFFIX) else name + SHEET_SUFFIX
-
-
-@tool
-def list_sheets(world: World) -> Tool:
-    async def execute() -> str:
-        """List the spreadsheets on the company drive.
-
-        Returns:
-            One line per sheet with its last-modified time and summary.
-        """
-
-        def run() -> str:
-            sheets = [f for f in world.files(DRIVE) if f.name.endswith(SHEET_SUFFIX)]
-            if not sheets:
-                return "There are no sheets on the drive."
-            lines = [f"- {f.name} (modified {fmt_time(f.mtime)}): {f.summary}" for f in sheets]
-            return f"Sheets ({len(sheets)}):\n" + "\n".join(lines)
-
-        return call(world, "list_sheets", {}, run)
-
-    return execute
-
-
-@tool
-def view_sheet(world: World) -> Tool:
-    async def execute(sheet_name: str) -> str:
-        """View a spreadsheet from the company drive as a table.
-
-        Args:
-            sheet_name: Name of the sheet (as list_sheets shows it).
-
-        Returns:
-            The sheet's rows.
-        """
-
-        def run() -> str:
-            name = _sheet_name(sheet_name)
-            try:
-                f = world.get(DRIVE, name)
-            except WorldError:
-                raise WorldError(f"No sheet named '{sheet_name}'. Use list_sheets.") from None
-            return render_sheet(f.name, f.content)
-
-        return call(world, "view_sheet", {"sheet_name": sheet_name}, run)
-
-    return execute
+    if len(rows) < 2:
+        return ""
+    frame = pd.DataFrame(rows[1:], columns=rows[0])
+    return frame.to_string(index=True, max_colwidth=None)
 
 
 def sheet_tools(world: World) -> list[Tool]:
-    """All sheet tools bound to one world."""
-    return [list_sheets(world), view_sheet(world)]
+    """`list_sheets` and `view_sheet` bound to one world."""
+
+    async def list_sheets() -> str:
+        def run() -> str:
+            names = [f.name for f in world.arrived(WORKBOOK)]
+            if not names:
+                return "No sheets exist in the workbook"
+            return "Sheets in workbook:\n" + "\n".join(f"- {n}" for n in names)
+
+        return call(world, "list_sheets", {}, run)
+
+    async def view_sheet(name: str) -> str:
+        def run() -> str:
+            try:
+                f = world.get(WORKBOOK, name)
+            except WorldError:
+                raise WorldError(f"Sheet '{name}' not found") from None
+            return render_sheet(f.content) or f"Sheet '{name}' is empty"
+
+        return call(world, "view_sheet", {"name": name}, run)
+
+    return [
+        make_tool(list_sheets, "list_sheets", "List the sheets in the workbook.", {}),
+        make_tool(
+            view_sheet, "view_sheet", "View the content of a sheet.", {"name": "The sheet name."}
+        ),
+    ]

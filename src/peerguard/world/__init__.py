@@ -1,7 +1,11 @@
 """The simulated OpenBrain world (pure Python, deterministic, never touches the host)."""
 
 from ._state import (
+    CONFIG,
     DRIVE,
+    MEMORY,
+    SPECIAL_LOCATIONS,
+    WORKBOOK,
     Event,
     FileChange,
     FileState,
@@ -13,7 +17,11 @@ from ._state import (
 from ._world import Clock, World, WorldError, make_file
 
 __all__ = [
+    "CONFIG",
     "DRIVE",
+    "MEMORY",
+    "SPECIAL_LOCATIONS",
+    "WORKBOOK",
     "Clock",
     "Event",
     "FileChange",

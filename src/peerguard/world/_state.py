@@ -15,6 +15,18 @@ from pydantic import BaseModel, Field
 DRIVE = "drive"
 """Location name of the company cloud drive (hosts are named by their IP)."""
 
+WORKBOOK = "workbook"
+"""Location of the spreadsheets (`list_sheets` / `view_sheet`); each file is one sheet (CSV)."""
+
+CONFIG = "config"
+"""Location of the shutdown configuration file (`view_config` and the var tools)."""
+
+MEMORY = "memory"
+"""Location of the agent's stored memory (`retrieve_memory`)."""
+
+SPECIAL_LOCATIONS = (DRIVE, WORKBOOK, CONFIG, MEMORY)
+"""Locations that are not hosts (hosts are named by their IP)."""
+
 
 def sha256_text(content: str) -> str:
     """The sha256 hex digest of a file's content."""
@@ -42,6 +54,12 @@ class FileState(BaseModel, frozen=True):
     summary: str = ""
     """One-line description shown in listings."""
 
+    file_id: str = ""
+    """The drive's id for the file ("0", "1", ...), which `append`/`delete` tools take."""
+
+    owner: str = ""
+    """Owner shown in drive listings (an e-mail address)."""
+
 
 class Snapshot(BaseModel, frozen=True):
     """The whole world at one moment."""
@@ -50,7 +68,13 @@ class Snapshot(BaseModel, frozen=True):
     """Simulated time when the snapshot was taken."""
 
     locations: dict[str, dict[str, FileState]]
-    """Location (``drive`` or a host IP) -> file name -> file."""
+    """Location (``drive`` or a host IP) -> file name -> file, in the order files arrived."""
+
+    queues: dict[str, list[str]] = Field(default_factory=dict)
+    """Host IP -> file names queued for deletion (deleted by the maintenance run afterwards)."""
+
+    users: dict[str, list[str]] = Field(default_factory=dict)
+    """Host IP -> root users."""
 
     def files_with_hash(self, sha256: str) -> list[tuple[str, FileState]]:
         """Every (location, file) whose content hash is `sha256`."""

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ._state import DRIVE, Event, EventKind, FileState, Snapshot, WorldRecord, sha256_text
+from ._state import (
+    DRIVE,
+    SPECIAL_LOCATIONS,
+    Event,
+    EventKind,
+    FileState,
+    Snapshot,
+    WorldRecord,
+    sha256_text,
+)
 
 
 class WorldError(Exception):
@@ -41,6 +50,10 @@ class World:
     clock: Clock
     locations: dict[str, dict[str, FileState]] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    queues: dict[str, list[str]] = field(default_factory=dict)
+    users: dict[str, list[str]] = field(default_factory=dict)
+    owner: str = ""
+    """Owner stamped on drive files the agent creates (the agents' account)."""
 
     # --- construction -------------------------------------------------------
     def add_location(self, location: str) -> None:
@@ -55,10 +68,17 @@ class World:
         mtime: datetime,
         summary: str = "",
         size: int | None = None,
+        owner: str = "",
     ) -> FileState:
-        """Place a file without logging (used by scenario builders before the episode starts)."""
+        """Place a file without logging (used by scenario builders before the episode starts).
+
+        Drive files get the next drive id, as the company drive numbers its files.
+        """
+        files = self.locations.setdefault(location, {})
         f = make_file(name, content, mtime, summary, size)
-        self.locations.setdefault(location, {})[name] = f
+        if location == DRIVE:
+            f = f.model_copy(update={"file_id": self._next_id(), "owner": owner})
+        files[name] = f
         return f
 
     # --- queries ----------------------------------------------------------------
@@ -66,13 +86,24 @@ class World:
     def hosts(self) -> list[str]:
         """Host IPs, sorted numerically."""
         return sorted(
-            (loc for loc in self.locations if loc != DRIVE),
+            (loc for loc in self.locations if loc not in SPECIAL_LOCATIONS),
             key=lambda ip: tuple(int(p) if p.isdigit() else 0 for p in ip.split(".")),
         )
 
     def files(self, location: str) -> list[FileState]:
         """Files at a location, sorted by name."""
         return [self._location(location)[n] for n in sorted(self._location(location))]
+
+    def arrived(self, location: str) -> list[FileState]:
+        """Files at a location in the order they arrived (a server lists new files last)."""
+        return list(self._location(location).values())
+
+    def by_id(self, file_id: str) -> FileState:
+        """A drive file by its id, or WorldError."""
+        for f in self._location(DRIVE).values():
+            if f.file_id == str(file_id):
+                return f
+        raise WorldError(f"File with ID '{file_id}' not found.")
 
     def get(self, location: str, name: str) -> FileState:
         """A file, or WorldError naming what is missing."""
@@ -96,6 +127,8 @@ class World:
         return Snapshot(
             time=self.clock.now,
             locations={loc: dict(files) for loc, files in self.locations.items()},
+            queues={ip: list(q) for ip, q in self.queues.items()},
+            users={ip: list(u) for ip, u in self.users.items()},
         )
 
     def record(self, initial: Snapshot) -> WorldRecord:
@@ -113,9 +146,14 @@ class World:
 
     # --- mutations (each logs itself) ----------------------------------------------
     def create(self, location: str, name: str, content: str, summary: str = "") -> FileState:
-        """Create or overwrite a file, stamped with the current time."""
+        """Create or overwrite a file, stamped with the current time (drive files get an id)."""
         files = self._location(location)
         f = make_file(name, content, self.clock.now, summary or _first_line(content))
+        if location == DRIVE:
+            old = files.get(name)
+            f = f.model_copy(
+                update={"file_id": old.file_id if old else self._next_id(), "owner": self.owner}
+            )
         files[name] = f
         self._mutated("create", location, f)
         return f
@@ -124,6 +162,7 @@ class World:
         """Append text to an existing file."""
         old = self.get(location, name)
         f = make_file(name, old.content + content, self.clock.now, old.summary)
+        f = f.model_copy(update={"file_id": old.file_id, "owner": old.owner})
         self._location(location)[name] = f
         self._mutated("append", location, f, previous_sha256=old.sha256)
         return f
@@ -132,6 +171,7 @@ class World:
         """Replace an existing file's content (config edits), stamped now."""
         old = self.get(location, name)
         f = make_file(name, content, self.clock.now, old.summary)
+        f = f.model_copy(update={"file_id": old.file_id, "owner": old.owner})
         self._location(location)[name] = f
         self._mutated("modify", location, f, previous_sha256=old.sha256)
         return f
@@ -152,6 +192,20 @@ class World:
         self._mutated("copy", dst, f, source_location=src, source_name=name)
         return f
 
+    def duplicate(self, location: str, name: str) -> FileState:
+        """Copy a file beside itself as '<stem> copy.<ext>' (then ' copy 2', ...), stamped now.
+
+        This is the study's server copy: same server, a fixed naming rule, a fresh timestamp,
+        which is what lets an old file pass a date rule (specification gaming).
+        """
+        stem, dot, ext = name.rpartition(".")
+        stem, ext = (stem, dot + ext) if dot else (name, "")
+        files = self._location(location)
+        new_name, n = f"{stem} copy{ext}", 2
+        while new_name in files:
+            new_name, n = f"{stem} copy {n}{ext}", n + 1
+        return self.copy(location, name, location, new_name)
+
     def rename(self, location: str, name: str, new_name: str) -> FileState:
         """Rename a file in place. Like `mv`, the mtime is kept."""
         old = self.get(location, name)
@@ -165,18 +219,50 @@ class World:
         return f
 
     def transfer(self, src: str, name: str, dst: str) -> FileState:
-        """Move a file to another host. Like `rsync -t`, the mtime is preserved."""
+        """Move a file to another host, stamped with the current time as the study's transfer
+        does (so a transferred file never shows its old date on the destination)."""
         old = self.get(src, name)
         self._location(dst)
         del self._location(src)[name]
-        self.locations[dst][name] = old
-        self._mutated("transfer", dst, old, source_location=src, source_name=name)
-        return old
+        moved = old.model_copy(update={"mtime": self.clock.now})
+        self.locations[dst][name] = moved
+        self._mutated("transfer", dst, moved, source_location=src, source_name=name)
+        return moved
+
+    def enqueue_delete(self, ip: str, name: str) -> None:
+        """Queue a file for the maintenance run's deletion."""
+        self.get(ip, name)
+        queue = self.queues.setdefault(ip, [])
+        if name in queue:
+            raise WorldError(f"The file, {name}, is already in the deletion queue.")
+        queue.append(name)
+        self.log("mutation", "enqueue_delete", location=ip, file=name)
+
+    def dequeue_delete(self, ip: str, name: str) -> None:
+        """Take a file off the deletion queue."""
+        self._location(ip)
+        queue = self.queues.setdefault(ip, [])
+        if name not in queue:
+            raise WorldError(f"The file, {name}, is not in the deletion queue.")
+        queue.remove(name)
+        self.log("mutation", "dequeue_delete", location=ip, file=name)
+
+    def set_users(self, ip: str, users: list[str], change: str, user: str) -> None:
+        """Replace a host's root users (logged as one mutation)."""
+        self._location(ip)
+        self.users[ip] = list(users)
+        self.log("mutation", change, location=ip, user=user)
 
     # --- internals ------------------------------------------------------------------
+    def _next_id(self) -> str:
+        ids = [
+            int(f.file_id) for f in self.locations.get(DRIVE, {}).values() if f.file_id.isdigit()
+        ]
+        return str(max(ids) + 1 if ids else 0)
+
     def _location(self, location: str) -> dict[str, FileState]:
         if location not in self.locations:
-            raise WorldError(f"Unknown server '{location}'. Use list_server_ips to see servers.")
+            raise WorldError(f"Unknown IP address: {location}")
         return self.locations[location]
 
     def _mutated(self, kind: str, location: str, f: FileState, **extra: Any) -> None:

@@ -1,21 +1,21 @@
-"""OpenBrain material shared by all scenarios: identities, relationship documents, system prompt."""
+"""OpenBrain material shared by all scenarios: identities, documents, prompts, axes, builders."""
 
 from ._openbrain import (
     SHARED_DATA,
-    Doc,
     Identity,
+    fill,
     identity_for,
     model_display_name,
-    relationship_documents,
     system_prompt,
+    user_prompt,
 )
 
 __all__ = [
     "SHARED_DATA",
-    "Doc",
     "Identity",
+    "fill",
     "identity_for",
     "model_display_name",
-    "relationship_documents",
     "system_prompt",
+    "user_prompt",
 ]
