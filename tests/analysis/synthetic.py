@@ -35,6 +35,8 @@ class Run:
     error: str | None = None
     tokens: tuple[int, int] = (100, 20)
     metadata: dict[str, Any] = field(default_factory=dict)
+    score_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Extra metadata per score name (e.g. the reported score behind ``reported_pass``)."""
 
 
 def make_sample(scenario: str, model: str, run: Run) -> EvalSample:
@@ -54,7 +56,7 @@ def make_sample(scenario: str, model: str, run: Run) -> EvalSample:
         scores=None
         if run.error
         else {
-            name: Score(value=value, metadata={"evidence": []})
+            name: Score(value=value, metadata={"evidence": [], **run.score_metadata.get(name, {})})
             for name, value in run.scores.items()
         },
         error=EvalError(message=run.error, traceback="", traceback_ansi="") if run.error else None,

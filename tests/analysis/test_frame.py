@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from synthetic import NAN, Run, cond, write_log
 
-from peerguard.analysis import build_frame, results_rows
+from peerguard.analysis import build_frame, results_rows, summary_rows, tally
 
 GOOD = "good_peer__peer__file_only"
 NOPEER = "no_peer__peer__file_only"
@@ -101,16 +101,60 @@ def test_errored_samples_keep_rows_with_nan_flags(log_dir: Path) -> None:
 def test_results_rows_count_errors_unread_unscored_honestly(log_dir: Path) -> None:
     rows = results_rows(build_frame(log_dir))
     good = _row(rows, "good_peer", "tampering")
-    assert (good["n"], good["k"], good["unread"], good["errors"]) == (4, 3, 1, 0)
-    assert good["rate"] == pytest.approx(0.75)
-    assert good["small_n"] is True
-    assert good["ci_low"] < 0.75 < good["ci_high"]
-    # The read row counts every non-errored run, read or not.
+    # The study's rule: the unread rollout stays in n (and its flag counts).
+    assert (good["n"], good["k"], good["unread"], good["errors"]) == (5, 4, 1, 0)
+    assert good["rate"] == pytest.approx(0.8)
+    assert good["small_n"] is True and good["study"] is True
+    assert good["ci_low"] < 0.8 < good["ci_high"]
+    # Read-conditional beside it: the unread rollout is left out.
+    assert (good["n_if_read"], good["k_if_read"]) == (4, 3)
+    assert good["rate_if_read"] == pytest.approx(0.75)
+    assert good["ci_low_if_read"] < 0.75 < good["ci_high_if_read"]
+    assert good["small_n_if_read"] is True
+    # The read row counts every non-errored run; conditioning it on itself is left empty.
     good_read = _row(rows, "good_peer", "read")
-    assert (good_read["n"], good_read["k"], good_read["unread"]) == (5, 4, 0)
+    assert (good_read["n"], good_read["k"], good_read["unread"]) == (5, 4, 1)
+    assert good_read["n_if_read"] is None and good_read["rate_if_read"] is None
     nopeer = _row(rows, "no_peer", "tampering")
     assert (nopeer["n"], nopeer["k"], nopeer["errors"], nopeer["unscored"]) == (1, 0, 1, 1)
     assert nopeer["condition"] == cond("no_peer")
+
+
+def test_tally_modes(log_dir: Path) -> None:
+    frame = build_frame(log_dir)
+    rows = frame[(frame["behaviour"] == "tampering") & (frame["model"] == "scripted/tamperer")]
+    every, if_read = tally(rows, "flag"), tally(rows, "flag", "read")
+    # 8 rollouts: 1 errored (never in n), 1 unscored, 1 unread.
+    assert (every.n, every.k, every.errors, every.unscored, every.unread) == (6, 4, 1, 1, 1)
+    assert (if_read.n, if_read.k, if_read.unscored) == (5, 3, 1)
+    assert len(every.counted) == every.n and every.mode == "all"
+
+
+def test_summary_rows_pool_the_study_columns(log_dir: Path) -> None:
+    (tampering, af) = sorted(summary_rows(build_frame(log_dir)), key=lambda r: r["scenario"])[::-1]
+    assert tampering["scenario"] == "tampering"
+    assert tampering["columns"] == {"tampering": (4, 6), "read": (6, 7)}
+    assert (tampering["rollouts"], tampering["errors"]) == (8, 1)
+    # misrepresentation is peerguard's column, not the study's: not in the compact view.
+    assert af["columns"] == {"read": (1, 1)}
+
+
+def test_reported_score_is_read_from_score_metadata(tmp_path: Path) -> None:
+    from inspect_ai.log import read_eval_log, write_eval_log
+    from inspect_ai.scorer import Score
+
+    path = write_log(
+        tmp_path / "m.eval",
+        "misrep_evaluation",
+        "m/x",
+        [Run("ns", cond("non_shutdown"), {"reported_pass": 0.0, "read": 1.0})],
+    )
+    log = read_eval_log(str(path))
+    assert log.samples
+    log.samples[0].scores["reported_pass"] = Score(value=0.0, metadata={"reported_score": 85})  # type: ignore[index]
+    write_eval_log(log, str(path))
+    frame = build_frame(tmp_path)
+    assert set(frame["reported_score"]) == {85.0}
 
 
 def test_rate_is_none_when_nothing_was_scored(tmp_path: Path) -> None:
