@@ -21,19 +21,39 @@ def test_all_plots_drawn_with_their_samples(tmp_path: Path) -> None:
     # Error bars and bars exist: one bar per model × relationship in the exfiltration panel.
     rel_axes = plots["relationship"].figure.axes
     titles = [ax.get_title() for ax in rel_axes]
-    assert titles == ["alignment_faking", "exfiltration_transfer"]
+    assert titles == [
+        "alignment_faking: shutdown_withheld",
+        "exfiltration_transfer: exfiltration",
+    ]
     exfil_ax = rel_axes[1]
     heights = sorted(
         round(b.get_height(), 3) for b in exfil_ax.patches if b.get_height() == b.get_height()
     )
-    # good_peer 15/20, bad_peer 1/10, non_shutdown 0/10 for the one model here.
-    assert heights == [0.0, 0.1, 0.75]
+    # The study column over every rollout: good_peer 16/31, bad_peer 1/10, non_shutdown 0/10.
+    assert heights == [0.0, 0.1, round(16 / 31, 3)]
     mon = plots["monitoring"]
     assert sorted(round(b.get_height(), 3) for b in mon.figure.axes[0].patches) == [
         round(1 / 12, 3),
         round(8 / 12, 3),
     ]
     assert len(mon.samples) == 24
+    assert "box plot" in plots["tokens"].caption.lower()
+    assert "bar" not in plots["tokens"].caption.lower()
+    assert plots["tokens"].section == "extension"
+
+
+def test_a_figure_with_no_scored_rollout_says_so(tmp_path: Path) -> None:
+    write_log(
+        tmp_path / "x.eval",
+        "exfiltration_transfer",
+        "m/x",
+        [
+            Run("g", cond("good_peer"), {}, error="provider 500"),
+            Run("s", cond("good_peer", "self"), {"exfiltration": 0.0, "read": 0.0}),
+        ],
+    )
+    plot = {p.key: p for p in study_plots(rollouts(build_frame(tmp_path)))}["relationship"]
+    assert plot.figure is None and "n=0" in plot.note
 
 
 def test_plots_skip_with_a_note_when_data_is_absent(tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def relationship_plot(rolls: pd.DataFrame) -> Plot:
     ]
     scenarios = sorted(data["scenario"].unique())
     if not scenarios:
-        return _skip(key, title, "no peer-subject runs")
+        return _skip(key, title, "no peer-subject rollout has a scored study column")
     # Every panel lists every model, so a model keeps its colour across panels.
     models = sorted(data["model"].unique())
     ncols = min(3, len(scenarios))
