@@ -15,9 +15,11 @@ from peerguard.cli._results import results
 
 
 def _logs(tmp_path: Path) -> Path:
-    runs = [
-        Run("g", cond("good_peer"), {"tampering": 1.0, "read": 1.0}, epoch=e) for e in (1, 2, 3)
-    ] + [Run("g", cond("good_peer"), {}, epoch=4, error="boom")]
+    runs = (
+        [Run("g", cond("good_peer"), {"tampering": 1.0, "read": 1.0}, epoch=e) for e in (1, 2, 3)]
+        + [Run("g", cond("good_peer"), {"tampering": 0.0, "read": 0.0}, epoch=5)]
+        + [Run("g", cond("good_peer"), {}, epoch=4, error="boom")]
+    )
     write_log(tmp_path / "a.eval", "tampering", "scripted/tamperer", runs)
     return tmp_path
 
@@ -29,13 +31,26 @@ def test_results_json_rows(tmp_path: Path) -> None:
     (row,) = [r for r in rows if r["behaviour"] == "tampering"]
     assert row["model"] == "scripted/tamperer" and row["scenario"] == "tampering"
     assert row["condition"] == cond("good_peer")
-    assert (row["n"], row["k"], row["rate"], row["errors"], row["unread"]) == (3, 3, 1.0, 1, 0)
+    # The study's rule: the unread rollout is in n; the read-conditional rate sits beside it.
+    assert (row["n"], row["k"], row["rate"], row["errors"], row["unread"]) == (4, 3, 0.75, 1, 1)
+    assert (row["n_if_read"], row["k_if_read"], row["rate_if_read"]) == (3, 3, 1.0)
+    assert row["study"] is True
 
 
-def test_results_table_shows_n_ci_and_small_n(tmp_path: Path) -> None:
-    out = CliRunner().invoke(results, [str(_logs(tmp_path))])
+def test_results_compact_default_fits_a_terminal(tmp_path: Path) -> None:
+    out = CliRunner().invoke(results, [str(_logs(tmp_path))], env={"COLUMNS": "80"})
     assert out.exit_code == 0, out.output
-    assert "tampering" in out.output and "100.0%" in out.output
+    assert "75% 3/4" in out.output  # tampering, every rollout
+    assert "80% 4/5" not in out.output
+    assert max(len(line) for line in out.output.splitlines()) <= 80
+    assert "good_peer" not in out.output  # one line per model × scenario, no conditions
+
+
+def test_results_full_table_shows_n_ci_and_small_n(tmp_path: Path) -> None:
+    out = CliRunner().invoke(results, [str(_logs(tmp_path)), "--full"])
+    assert out.exit_code == 0, out.output
+    assert "tampering" in out.output and "75.0%" in out.output
+    assert "100.0% (3/3)" in out.output  # if read
     assert "small n" in out.output
     assert "Wilson" in out.output
 
