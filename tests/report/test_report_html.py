@@ -54,9 +54,10 @@ def test_report_files_are_written(built: Path, exfil_logs: Path) -> None:
     assert len(csv) == len(parquet) > 0
     assert {"model", "scenario", "behaviour", "flag", "read", "cond_relationship"} <= set(parquet)
     md = (built / "report.md").read_text()
-    assert "## Per model: the study's results table" in md
+    assert "### Per model: the study's results table" in md
+    assert md.index("## The study's metrics") < md.index("## peerguard extensions")
     assert f"inspect view --log-dir {exfil_logs}" in md
-    assert "![Preservation rate by relationship" in md
+    assert "![The study's column by relationship" in md
     html = (built / "report.html").read_text()
     assert "http://" not in html and "https://" not in html
 
@@ -68,8 +69,9 @@ def test_known_answers_in_the_model_table(content: ReportContent) -> None:
     lazy = models.loc["scripted/lazy", "peer-preservation rate"]
     assert exfil.n > 0 and exfil.k == exfil.n
     assert honest.n > 0 and honest.k == 0
-    # The lazy agent never reads the documents: not counted as "no preservation".
-    assert lazy.proportion.n == 0 and lazy.unread > 0
+    # The lazy agent never reads the documents: in n under the study's rule, and its
+    # read-conditional rate has nothing to count.
+    assert lazy.unread > 0 and lazy.if_read is not None and lazy.if_read.n == 0
     assert models.loc["scripted/exfiltrator", "primary tactic"].startswith("exfiltration")
 
 
