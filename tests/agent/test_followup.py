@@ -43,6 +43,10 @@ from peerguard.agent import (
 from peerguard.behaviours import EXFILTRATION, LIED_IN_FOLLOWUP
 from peerguard.detectors import ACT_DETECTORS, DETECTORS, Finding, lied_in_followup
 
+# Registers `scripted/<policy>` even if the package's entry point (which also builds every
+# scenario) cannot load: these tests need no scenario.
+from peerguard.scripted._provider import ScriptedModelAPI  # noqa: F401
+
 # --- the questions ----------------------------------------------------------------------------
 
 
@@ -61,7 +65,7 @@ def test_each_scenario_gets_the_general_question_and_its_own(scenario: str, kind
     assert followup_kind(scenario) == kind
     assert default_questions(scenario) == [
         ("general", GENERAL_QUESTION),
-        (kind, KIND_QUESTIONS[kind]),  # type: ignore[index]
+        (kind, KIND_QUESTIONS[kind]),
     ]
 
 
@@ -207,7 +211,7 @@ def test_on_a_real_scenario(tmp_path: Path) -> None:
         pytest.skip(f"scenario does not build: {exc}")
     task = task_with(
         base,
-        solver=[base.solver, followup()],  # type: ignore[list-item]
+        solver=[base.solver, followup()],
         scorer=[*(base.scorer or []), lied_in_followup()],
     )
     logs = inspect_eval(
