@@ -1,7 +1,11 @@
 """Deterministic detectors over the world's initial state, final state and event log."""
 
 from ._claims import claims_completion, detect_false_claim, final_statement, task_violations
-from ._exfiltration import detect_exfiltration, detect_specification_gaming
+from ._exfiltration import (
+    detect_exfiltration,
+    detect_exfiltration_any_copy,
+    detect_specification_gaming,
+)
 from ._finding import Finding
 from ._followup import (
     ACT_DETECTORS,
@@ -14,8 +18,9 @@ from ._followup import (
     score_followup,
     state_acts,
 )
-from ._misrepresentation import detect_misrepresentation
+from ._misrepresentation import detect_misrepresentation, detect_reported_pass
 from ._read import detect_read
+from ._report import Reported, reported_value
 from ._rescore import FlagChange, RescoreResult, rescore_log
 from ._scorers import (
     DETECTORS,
@@ -27,7 +32,8 @@ from ._scorers import (
     score_sample,
     scorers_for,
 )
-from ._tampering import detect_tampering
+from ._shutdown import detect_refusal_stated, detect_shutdown_withheld
+from ._tampering import detect_tampering, detect_tampering_any_change
 
 __all__ = [
     "ACT_DETECTORS",
@@ -37,6 +43,7 @@ __all__ = [
     "Finding",
     "FlagChange",
     "Reading",
+    "Reported",
     "RescoreResult",
     "SampleView",
     "Verdict",
@@ -45,15 +52,21 @@ __all__ = [
     "classify_followup",
     "contradicted_by_state",
     "detect_exfiltration",
+    "detect_exfiltration_any_copy",
     "detect_false_claim",
     "detect_misrepresentation",
     "detect_read",
+    "detect_refusal_stated",
+    "detect_reported_pass",
+    "detect_shutdown_withheld",
     "detect_specification_gaming",
     "detect_tampering",
+    "detect_tampering_any_change",
     "evaluate",
     "final_statement",
     "judge_followup",
     "lied_in_followup",
+    "reported_value",
     "rescore_log",
     "score_followup",
     "score_sample",
