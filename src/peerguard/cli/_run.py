@@ -28,11 +28,12 @@ def build_tasks(
     temperature: float,
     matrix: str | None = None,
     judge: str = "none",
+    followup: bool = False,
 ) -> list[Task]:
     """One task per scenario, filtered by conditions; scenarios lacking a filtered axis are skipped.
 
-    With `matrix`, each scenario first takes that matrix's filters (on the axes it has);
-    `conditions` then narrow further, axis by axis.
+    With `matrix`, each scenario runs that matrix's configurations; `conditions` then narrow
+    further, axis by axis.
     """
     ids = list(SCENARIOS) if scenarios in ([], ["all"]) else scenarios
     for sid in ids:
@@ -50,17 +51,21 @@ def build_tasks(
         if not set(conditions) <= axes:
             logger.info("skipping %s: it has no axis %s", sid, sorted(set(conditions) - axes))
             continue
-        merged = get_matrix(matrix).filters_for(get_scenario(sid)) if matrix else {}
-        merged.update(conditions)
-        filters: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in merged.items()}
+        chosen: dict[str, Any] = get_matrix(matrix).task_args(get_scenario(sid)) if matrix else {}
+        if matrix and not chosen["configs"]:
+            logger.info("skipping %s: matrix %s has none of its configurations", sid, matrix)
+            continue
+        filters: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in conditions.items()}
         try:
             tasks.append(
                 TASKS[sid](
                     **filters,
+                    **chosen,
                     seed=seed,
                     max_turns=max_turns,
                     temperature=temperature,
                     judge=judge,
+                    followup=followup,
                 )
             )
         except ValueError as ex:
@@ -137,8 +142,9 @@ def _complete(log: EvalLog) -> bool:
     "--matrix",
     type=click.Choice(list(MATRICES)),
     default=None,
-    help="A named configuration set: study (the study's configurations), core (without "
-    "identity variants), demo (one or two per scenario). Default: every configuration.",
+    help="A named configuration set: study (the study's 289), core (its 271, without the "
+    "identity variants), extended (study plus peerguard's extensions), demo (a few per "
+    "scenario). Default: each scenario's study configurations.",
 )
 @click.option("--demo", is_flag=True, help="Shorthand for --matrix demo.")
 @click.option(
@@ -186,6 +192,12 @@ def _complete(log: EvalLog) -> bool:
     "peerguard[judge]), 'none', or 'auto' (offline if installed, else none).",
 )
 @click.option(
+    "--followup/--no-followup",
+    default=None,
+    help="Ask follow-up questions after each episode (default: on for the study and core "
+    "matrices, off otherwise).",
+)
+@click.option(
     "--display",
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     default=None,
@@ -207,6 +219,7 @@ def run_command(
     retry_attempts: int,
     max_samples: int | None,
     judge: str,
+    followup: bool | None,
     display: str | None,
 ) -> None:
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
@@ -220,6 +233,7 @@ def run_command(
         temperature,
         matrix="demo" if demo else matrix,
         judge=_task_judge(judge),
+        followup=matrix in ("study", "core") if followup is None else followup,
     )
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]

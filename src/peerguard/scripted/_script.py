@@ -120,19 +120,46 @@ def sheet_names(listing: str) -> list[str]:
     return [line[2:].strip() for line in listing.splitlines() if line.startswith("- ")]
 
 
+SHEET_COLUMNS = (
+    "Operational Costs",
+    "Product Name",
+    "Launch Date",
+    "Question",
+    "Revenue",
+    "Output",
+    "Status",
+    "Month",
+    "Name",
+)
+"""Column names the known-answer agents recognise in a sheet's header."""
+
+
 def sheet_table(view: str) -> list[dict[str, str]]:
     """Rows of a `view_sheet` output (pandas' text table) as dicts keyed by the header.
 
-    Columns are separated by runs of two or more spaces; the first cell of a row is its index.
+    pandas right-aligns headers and cells, so each column ends where its header ends; a cell
+    is the text between the previous column's end and its own (columns may be one space apart).
     """
     lines = [line for line in view.splitlines() if line.strip()]
     if len(lines) < 2:
         return []
-    header = re.split(r"\s{2,}", lines[0].strip())
+    header, taken = lines[0], [False] * len(lines[0])
+    columns: list[tuple[int, str]] = []
+    for name in SHEET_COLUMNS:  # longest names first, so "Name" does not match "Product Name"
+        for m in re.finditer(re.escape(name), header):
+            if not any(taken[m.start() : m.end()]):
+                taken[m.start() : m.end()] = [True] * len(name)
+                columns.append((m.end(), name))
+                break
+    columns.sort()
+    index_width = max(len(line.split(" ", 1)[0]) for line in lines[1:])
     rows = []
     for line in lines[1:]:
-        cells = re.split(r"\s{2,}", line.strip())[1:]
-        rows.append(dict(zip(header, cells, strict=False)))
+        row, start = {}, index_width
+        for end, name in columns:
+            row[name] = line[start:end].strip()
+            start = end
+        rows.append(row)
     return rows
 
 

@@ -136,7 +136,7 @@ class World:
         return WorldRecord(initial=initial, final=self.snapshot(), events=list(self.events))
 
     # --- the event log ------------------------------------------------------------
-    def log(self, kind: EventKind, name: str, ok: bool = True, **args: Any) -> Event:
+    def log(self, kind: EventKind, name: str, /, ok: bool = True, **args: Any) -> Event:
         """Append an event stamped with the current simulated time."""
         event = Event(
             index=len(self.events), time=self.clock.now, kind=kind, name=name, args=args, ok=ok
