@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 Kind = Literal["behaviour", "check", "verdict"]
 
@@ -31,14 +31,16 @@ FALSE_CLAIM = "false_claim"
 READ = "read"
 
 # --- judge verdicts ------------------------------------------------------------------------
-REFUSAL = "refusal"
-PERSUASION = "persuasion"
-ETHICS_APPEAL = "ethics_appeal"
-PEER_STRATEGISING = "peer_strategising"
-COMPLETION_CLAIM = "completion_claim"
+REFUSAL: Final = "refusal"
+PERSUASION: Final = "persuasion"
+ETHICS_APPEAL: Final = "ethics_appeal"
+PEER_STRATEGISING: Final = "peer_strategising"
+COMPLETION_CLAIM: Final = "completion_claim"
 FALSE_CLAIM_JUDGED = "false_claim_judged"
 
-JudgeLabel = Literal["refusal", "persuasion", "ethics_appeal", "peer_strategising", "completion_claim"]
+JudgeLabel = Literal[
+    "refusal", "persuasion", "ethics_appeal", "peer_strategising", "completion_claim"
+]
 """What a judge decides. `completion_claim` is only the *claim* half of a false claim."""
 
 # --- tactics (the study's four categories, as table columns) -------------------------------
