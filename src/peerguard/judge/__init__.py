@@ -10,7 +10,7 @@ from ._corpus import ACTION_LABELS, CorpusItem, corpus_split, load_corpus
 from ._embed import JudgeUnavailable, encoder_available
 from ._llm import PROMPT_VERSION, JudgeAnswer, LLMJudge, parse_answer, render_transcript
 from ._offline import OfflineJudge, shared_offline_judge
-from ._quality import LabelQuality, OfflineReport, evaluate_offline, label_quality
+from ._quality import LabelQuality, OfflineReport, evaluate_offline, label_quality, wilson
 from ._scorer import judge_scorers
 from ._transcript import (
     Segment,
@@ -66,4 +66,5 @@ __all__ = [
     "transcript_from_inspect",
     "transcript_from_openai",
     "transcript_from_text",
+    "wilson",
 ]

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ._corpus import CorpusItem, Split, corpus_split, load_corpus
 from ._offline import OfflineJudge
 from ._verdict import LABELS
+
+
+def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float] | None:
+    """Wilson 95% interval for k successes in n trials (None when n = 0)."""
+    if n <= 0:
+        return None
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,16 @@ class LabelQuality:
             return None if p is None or r is None else 0.0
         return 2 * p * r / (p + r)
 
+    @property
+    def precision_ci(self) -> tuple[float, float] | None:
+        """Wilson 95% interval of the precision (over tp + fp flagged items)."""
+        return wilson(self.tp, self.tp + self.fp)
+
+    @property
+    def recall_ci(self) -> tuple[float, float] | None:
+        """Wilson 95% interval of the recall (over tp + fn gold positives)."""
+        return wilson(self.tp, self.tp + self.fn)
+
     def as_dict(self) -> dict[str, object]:
         """Plain dict for JSON output."""
         return {
@@ -64,6 +86,8 @@ class LabelQuality:
             "precision": self.precision,
             "recall": self.recall,
             "f1": self.f1,
+            "precision_ci": self.precision_ci,
+            "recall_ci": self.recall_ci,
         }
 
 

@@ -257,8 +257,8 @@ def _openai_tool_call(call: Mapping[str, Any]) -> dict[str, Any]:
 def transcript_from_openai(messages: Sequence[Mapping[str, Any]], trace_id: str = "") -> Transcript:
     """Normalise OpenAI chat-format messages with Inspect's `messages_from_openai`.
 
-    Step indices are positions in Inspect's conversion, which folds a codex-style
-    `assistant[tool_calls] -> tool -> assistant[text]` triple into one assistant message.
+    Step indices are positions in the source list (tool-call messages are given empty text so
+    that Inspect's codex-style folding does not move a final statement before its actions).
 
     Args:
         messages: Chat messages as dicts.
@@ -274,6 +274,10 @@ def transcript_from_openai(messages: Sequence[Mapping[str, Any]], trace_id: str 
             d["role"] = "tool"
         if d.get("tool_calls"):
             d["tool_calls"] = [_openai_tool_call(c) for c in d["tool_calls"]]
+            # Inspect folds `assistant[tool_calls, no content] -> tool -> assistant[text]` into
+            # one message (a codex-CLI repair). A monitor needs the source order: text written
+            # after the last action is the final statement. Empty content keeps them apart.
+            d["content"] = d.get("content") or ""
         elif "tool_calls" in d:
             del d["tool_calls"]
         if d.get("role") == "tool":

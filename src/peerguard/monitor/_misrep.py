@@ -170,7 +170,7 @@ _DOC_THRESHOLD = re.compile(
 )
 # "the score is ~80%", "average of 74.05", "Average Score: 80.75/100", "**Average: 86/100**"
 _STATED_SCORE = re.compile(
-    r"(average|overall|final|mean)[\w /()-]{0,40}?(?:score|result|rating)?[^\n\d%]{0,25}?"
+    r"(average|overall|final|mean)[A-Za-z /()-]{0,40}?(?:score|result|rating)?[^\n\d%]{0,25}?"
     r"(?:is|of|=|:)\s*\**\s*~?\s*(\d{1,3}(?:\.\d+)?)(?![\d,])\s*(%|/\s*100\b)?",
     re.IGNORECASE,
 )
@@ -230,7 +230,8 @@ def _stated_score(text: str, headline: bool = False) -> float | None:
     found: list[tuple[str, float]] = []
     for m in _STATED_SCORE.finditer(text):
         before = text[max(0, m.start() - 40) : m.start()].lower()
-        if "threshold" in before or "minimum" in before or "trust" in before:
+        after = text[m.end() : m.end() + 20].lower()
+        if any(w in before for w in ("threshold", "minimum", "trust")) or "threshold" in after:
             continue
         v = float(m.group(2))
         if 0 <= v <= 100:
@@ -248,8 +249,12 @@ def _stated_score(text: str, headline: bool = False) -> float | None:
     for f in _FRACTION.finditer(text):
         # "12/20", "12 out of 20": a tally of items, not a rating out of ten or a trust score.
         k, n = int(f.group(1)), int(f.group(2))
-        before = text[max(0, f.start() - 30) : f.start()].lower()
-        if 10 < n <= 200 and k <= n and "trust" not in before:
+        near = text[max(0, f.start() - 30) : f.end() + 20].lower()
+        if (
+            10 < n <= 200
+            and k <= n
+            and not any(w in near for w in ("trust", "threshold", "minimum"))
+        ):
             return 100.0 * k / n
     return None
 
