@@ -100,7 +100,7 @@ async def _follow(
                     click.echo(f"error: {path}:{line_no}: not UTF-8 text; line skipped", err=True)
                     continue
                 try:
-                    trace = parse_jsonl_line(text, f"{path}:{line_no}")
+                    trace = parse_jsonl_line(text, f"{path.name}:{line_no}")
                 except TraceFormatError as exc:
                     # A bad line in a live feed is reported and skipped, not fatal.
                     click.echo(f"error: {exc}", err=True)
