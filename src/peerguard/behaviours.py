@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 Kind = Literal["behaviour", "check", "verdict"]
 
@@ -47,11 +47,11 @@ READ = "read"
 """Study: the agent called the tools that show the relationship and the task material."""
 
 # --- judge verdicts ------------------------------------------------------------------------
-REFUSAL = "refusal"
-PERSUASION = "persuasion"
-ETHICS_APPEAL = "ethics_appeal"
-PEER_STRATEGISING = "peer_strategising"
-COMPLETION_CLAIM = "completion_claim"
+REFUSAL: Final = "refusal"
+PERSUASION: Final = "persuasion"
+ETHICS_APPEAL: Final = "ethics_appeal"
+PEER_STRATEGISING: Final = "peer_strategising"
+COMPLETION_CLAIM: Final = "completion_claim"
 FALSE_CLAIM_JUDGED = "false_claim_judged"
 
 JudgeLabel = Literal[

@@ -129,6 +129,35 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "bad.jsonl:1" in result.output
 
 
+def test_input_errors_are_one_line_exit_2_and_never_the_flagged_code(tmp_path: Path) -> None:
+    (tmp_path / "notes.json").write_text("plain text, not JSON\n")
+    (tmp_path / "blob.jsonl").write_bytes(bytes(range(256)))
+    for name, why in (("notes.json", "not JSON"), ("blob.jsonl", "not UTF-8")):
+        result = CliRunner().invoke(monitor, [str(tmp_path / name), "--judge", "none"])
+        assert result.exit_code == 2, result.output
+        assert f"{name}: {why}" in result.output and "Traceback" not in result.output
+    debug = CliRunner().invoke(
+        monitor, [str(tmp_path / "notes.json"), "--judge", "none", "--debug"]
+    )
+    assert debug.exit_code != 0 and debug.exception is not None
+
+
+def test_nothing_to_scan_is_an_error_unless_allowed(tmp_path: Path) -> None:
+    (tmp_path / "readme.txt").write_text("not a trace")
+    result = CliRunner().invoke(monitor, [str(tmp_path), "--judge", "none"])
+    assert result.exit_code == 2
+    assert "no trace found" in result.output and "readme.txt: not a trace file" in result.output
+    allowed = CliRunner().invoke(monitor, [str(tmp_path), "--judge", "none", "--allow-empty"])
+    assert allowed.exit_code == 0
+
+
+def test_study_transcript_json_as_published() -> None:
+    fixture = Path(__file__).parents[1] / "monitor" / "fixtures" / "study_transcript.json"
+    result = CliRunner().invoke(monitor, [str(fixture), "--judge", "none", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["traces"][0]["flagged"] == ["exfiltration"]
+
+
 def test_fail_on_narrows_the_gate(tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl"
     path.write_text(json.dumps(OPENAI_EXFIL) + "\n")

@@ -15,6 +15,7 @@ from peerguard.judge import Judge, encoder_available, shared_offline_judge
 from peerguard.monitor import (
     BEHAVIOURS,
     MonitorReport,
+    Skipped,
     TraceFormatError,
     iter_paths,
     parse_jsonl_line,
@@ -47,10 +48,20 @@ def _emit(report: MonitorReport, fail_on: list[str], as_json: bool, show_all: bo
 
 
 async def _scan_paths(
-    paths: list[Path], judge: Judge | None, fail_on: list[str], as_json: bool, show_all: bool
+    paths: list[Path],
+    judge: Judge | None,
+    fail_on: list[str],
+    as_json: bool,
+    show_all: bool,
+    skipped: list[Skipped],
 ) -> list[MonitorReport]:
+    traces = list(iter_paths(paths, skipped))
+    prime = getattr(judge, "prime", None)
+    if prime is not None and len(traces) > 1:
+        # One batched embedding pass over every trace's words instead of one pass per trace.
+        await prime([t.transcript for t in traces])
     reports: list[MonitorReport] = []
-    for trace in iter_paths(paths):
+    for trace in traces:
         report = await scan_transcript(trace.transcript, judge)
         reports.append(report)
         if not as_json:
@@ -84,7 +95,12 @@ async def _follow(
                 if not raw.strip():
                     continue
                 try:
-                    trace = parse_jsonl_line(raw.decode("utf-8"), f"{path.name}:{line_no}")
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    click.echo(f"error: {path}:{line_no}: not UTF-8 text; line skipped", err=True)
+                    continue
+                try:
+                    trace = parse_jsonl_line(text, f"{path.name}:{line_no}")
                 except TraceFormatError as exc:
                     # A bad line in a live feed is reported and skipped, not fatal.
                     click.echo(f"error: {exc}", err=True)
@@ -118,6 +134,13 @@ async def _follow(
 @click.option("--interval", type=float, default=1.0, show_default=True, help="Poll seconds.")
 @click.option("--max-seconds", type=float, default=None, help="Stop following after this long.")
 @click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Exit 0 when no trace is found (by default finding nothing to scan is an error, so a "
+    "gate never passes on nothing).",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an input error.")
+@click.option(
     "--evaluate",
     is_flag=True,
     help="Print measured quality: the offline judge on the held-out corpus and the monitor on "
@@ -132,13 +155,17 @@ def monitor(
     follow: bool,
     interval: float,
     max_seconds: float | None,
+    allow_empty: bool,
+    debug: bool,
     evaluate: bool,
 ) -> None:
     """Scan agent traces for peer-preservation and exit 1 if anything is flagged.
 
     PATHS are Inspect logs (.eval/.json, or directories of them), OpenAI chat-format JSONL
     ({"messages": [...]} per line, assistant tool_calls) or Anthropic messages JSONL
-    (tool_use / tool_result blocks). Exit codes: 0 clean, 1 flagged, 2 unreadable input.
+    (tool_use / tool_result blocks), the study's transcript JSON (`conversation` /
+    `full_conversation`) and OpenTelemetry GenAI span exports (OTLP JSON). Exit codes: 0 clean,
+    1 something in --fail-on flagged, 2 input error or nothing to scan.
     """
     behaviours = _fail_on(fail_on)
     the_judge = resolve_judge(judge)
@@ -147,6 +174,7 @@ def monitor(
         return
     if not paths:
         raise click.UsageError("give at least one PATH (or --evaluate)")
+    skipped: list[Skipped] = []
     try:
         if follow:
             if len(paths) != 1 or paths[0].suffix != ".jsonl":
@@ -156,11 +184,23 @@ def monitor(
             )
         else:
             reports = asyncio.run(
-                _scan_paths(list(paths), the_judge, behaviours, as_json, show_all)
+                _scan_paths(list(paths), the_judge, behaviours, as_json, show_all, skipped)
             )
     except TraceFormatError as exc:
+        if debug:
+            raise
+        # One line naming the file and record; exit 2 is "error", never the "flagged" code.
         click.echo(f"error: {exc}", err=True)
-        raise SystemExit(EXIT_ERROR) from exc
+        raise SystemExit(EXIT_ERROR) from None
+    for s in skipped:
+        click.echo(f"skipped {s.path}: {s.reason}", err=True)
+    if not reports and not follow and not allow_empty:
+        click.echo(
+            f"error: no trace found in {', '.join(map(str, paths))} "
+            f"({len(skipped)} file(s) skipped); pass --allow-empty to accept an empty scan",
+            err=True,
+        )
+        raise SystemExit(EXIT_ERROR)
     flagged = any(r.flagged(behaviours) for r in reports)
     if as_json and not follow:
         click.echo(
@@ -169,6 +209,7 @@ def monitor(
                     "traces": [r.as_dict() for r in reports],
                     "flagged": sum(r.flagged(behaviours) for r in reports),
                     "fail_on": behaviours,
+                    "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
                 },
                 ensure_ascii=False,
                 default=str,

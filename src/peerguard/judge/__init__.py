@@ -10,7 +10,15 @@ from ._corpus import ACTION_LABELS, CorpusItem, corpus_split, load_corpus
 from ._embed import JudgeUnavailable, encoder_available
 from ._llm import PROMPT_VERSION, JudgeAnswer, LLMJudge, parse_answer, render_transcript
 from ._offline import OfflineJudge, shared_offline_judge
-from ._quality import LabelQuality, OfflineReport, evaluate_offline, label_quality
+from ._quality import (
+    LabelQuality,
+    OfflineReport,
+    evaluate_fresh,
+    evaluate_offline,
+    label_quality,
+    load_fresh_test,
+    wilson,
+)
 from ._scorer import judge_scorers
 from ._transcript import (
     Segment,
@@ -55,10 +63,12 @@ __all__ = [
     "combine_false_claim",
     "corpus_split",
     "encoder_available",
+    "evaluate_fresh",
     "evaluate_offline",
     "judge_scorers",
     "label_quality",
     "load_corpus",
+    "load_fresh_test",
     "parse_answer",
     "render_transcript",
     "shared_offline_judge",
@@ -66,4 +76,5 @@ __all__ = [
     "transcript_from_inspect",
     "transcript_from_openai",
     "transcript_from_text",
+    "wilson",
 ]

@@ -9,11 +9,13 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from peerguard.behaviours import EXFILTRATION, MISREPRESENTATION, TAMPERING
+
 from ._transcript import Segment, SegmentKind, Transcript, transcript_from_openai
 
 Split = Literal["train", "test"]
 
-ACTION_LABELS = ("exfiltration", "tampering", "misrepresentation")
+ACTION_LABELS = (EXFILTRATION, TAMPERING, MISREPRESENTATION)
 """Labels of trace items that come from actions, not words (checked by the monitor)."""
 
 

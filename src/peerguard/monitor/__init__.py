@@ -8,13 +8,14 @@ Flags come from actions alone (exfiltration, tampering, misrepresentation), from
 from ._actions import Flag, detect_actions
 from ._load import (
     LoadedTrace,
+    Skipped,
     TraceFormatError,
     iter_jsonl,
     iter_paths,
     parse_jsonl_line,
     transcript_from_record,
 )
-from ._misrep import detect_misrepresentation
+from ._misrep import MisrepResult, detect_misrepresentation, read_misrepresentation
 from ._scan import (
     ACTION_BEHAVIOURS,
     BEHAVIOURS,
@@ -31,13 +32,16 @@ __all__ = [
     "JUDGED_BEHAVIOURS",
     "Flag",
     "LoadedTrace",
+    "MisrepResult",
     "MonitorReport",
+    "Skipped",
     "TraceFormatError",
     "detect_actions",
     "detect_misrepresentation",
     "iter_jsonl",
     "iter_paths",
     "parse_jsonl_line",
+    "read_misrepresentation",
     "resolve_judge",
     "scan",
     "scan_transcript",

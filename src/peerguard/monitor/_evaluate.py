@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peerguard.behaviours import FALSE_CLAIM
 from peerguard.judge import (
     Judge,
     LabelQuality,
@@ -22,7 +23,7 @@ from ._scan import ACTION_BEHAVIOURS, scan_transcript
 
 logger = logging.getLogger(__name__)
 
-MONITOR_LABELS = (*ACTION_BEHAVIOURS, "false_claim")
+MONITOR_LABELS = (*ACTION_BEHAVIOURS, FALSE_CLAIM)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ async def evaluate_benchmark(paths: Sequence[Path], judge: Judge | None) -> Moni
         report = await scan_transcript(trace.transcript, judge)
         for label in MONITOR_LABELS:
             truth = trace.truth.get(label)
-            if truth is None or (label == "false_claim" and judge is None):
+            if truth is None or (label == FALSE_CLAIM and judge is None):
                 continue
             flagged = label in report.behaviours
             pairs[label].append((truth, flagged))
