@@ -53,3 +53,11 @@ def test_the_factory_builds_the_provider_on_first_use_without_a_server() -> None
     assert not model.api.lease.owned and model.api.lease.base_url == "http://127.0.0.1:9/v1"
     assert server_pids() == before
     stop_all()
+
+
+def test_a_run_points_at_a_server_with_server_url() -> None:
+    # What `peerguard run -M server_url=...` does: Inspect passes its own base_url (None
+    # here) beside the model args, so the model arg must have another name.
+    model = get_model("local/anything.gguf", base_url=None, server_url="http://127.0.0.1:9/v1")
+    assert isinstance(model.api, LocalModelAPI)
+    assert model.api.lease.base_url == "http://127.0.0.1:9/v1" and not model.api.lease.owned

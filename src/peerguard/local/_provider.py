@@ -4,7 +4,9 @@ The provider starts (or attaches to) a llama.cpp server for the GGUF file and ta
 to it through Inspect's OpenAI-compatible API class, so transcripts, usage and errors
 look like any other OpenAI-compatible model's. Model args (`-M key=value`):
 
-- `base_url`: use this OpenAI-compatible server; start nothing.
+- `server_url`: use this OpenAI-compatible server (`http://HOST:PORT/v1`); start nothing.
+  (Not `base_url`: Inspect passes its own `base_url` beside the model args, and the two
+  collide. From Python, `get_model("local/x", base_url=...)` does the same.)
 - `attach` (default true): use a live `peerguard serve` server for the same file.
 - `port` (default 0 = free port), `n_ctx` (the model's training context, at most 32,768;
   SmolLM2: 8,192), `n_threads` (half the cores),
@@ -114,7 +116,7 @@ class LocalModelAPI(OpenAICompatibleAPI):
         attach = _as_bool(model_args.pop("attach", True))
         chat_format = model_args.pop("chat_format", None)
         self.force_tools = _as_bool(model_args.pop("force_tools", True))
-        base_url = base_url or model_args.pop("base_url", None)
+        base_url = base_url or model_args.pop("server_url", None)
         if base_url:
             self.lease = ServerLease(str(base_url))
         else:
