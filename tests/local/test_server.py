@@ -53,7 +53,7 @@ TOOLS = [
 
 
 def settings() -> ServerSettings:
-    return ServerSettings(model_path=embedded_gguf(), n_ctx=2048)
+    return ServerSettings(model_path=embedded_gguf("smollm2"), n_ctx=2048)
 
 
 def ask(base_url: str, tool_choice: str = "required") -> dict:
@@ -90,7 +90,7 @@ def start_parent(script: str) -> tuple[subprocess.Popen[str], int]:
         f"""
         import sys, time
         from peerguard.local import ServerSettings, acquire_server, embedded_gguf
-        lease = acquire_server(ServerSettings(model_path=embedded_gguf(), n_ctx=2048), attach=False)
+        lease = acquire_server(ServerSettings(model_path=embedded_gguf("smollm2"), n_ctx=2048), attach=False)
         print(lease.pid, flush=True)
         {script}
         """

