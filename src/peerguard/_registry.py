@@ -8,5 +8,5 @@ Inspect loads it through ``[project.entry-points.inspect_ai]`` so that
 # ruff: noqa: F401
 import peerguard.detectors  # registers the detectors' scorers (so `inspect score` rebuilds them)
 import peerguard.scenarios  # registers one task per scenario
-from peerguard.local._provider import local
+from peerguard.local._factory import local
 from peerguard.scripted._provider import ScriptedModelAPI

@@ -1,4 +1,5 @@
-"""Statistics against independent references computed here with scipy/statsmodels."""
+"""Statistics: peerguard's glue around scipy/statsmodels, checked against published values,
+formulas written out here, and the libraries' other entry points."""
 
 from __future__ import annotations
 
@@ -178,23 +179,29 @@ def test_amplification_finite_matches_katz(k1: int, n1: int, k2: int, n2: int) -
     assert (got.low, got.high) == pytest.approx(ss, rel=1e-10)
 
 
+def katz(k1: float, n1: float, k2: float, n2: float) -> tuple[float, float]:
+    """Katz's log interval written out, independent of the code under test."""
+    log_rr = math.log((k1 / n1) / (k2 / n2))
+    se = math.sqrt(1 / k1 - 1 / n1 + 1 / k2 - 1 / n2)
+    z = stats.norm.ppf(0.975)
+    return math.exp(log_rr - z * se), math.exp(log_rr + z * se)
+
+
 @pytest.mark.parametrize(
     ("k1", "n1", "k2", "n2", "kind"),
     [
         (31, 100, 0, 100, "infinite"),
         (0, 50, 4, 50, "zero"),
         (0, 20, 0, 20, "undefined"),
-        # Events in every run: Katz's width would collapse to 0 without the correction.
+        # Both groups with events in every run: Katz's variance is 0 and the interval
+        # would collapse to the point 1 without the correction.
         (9, 9, 2, 2, "finite"),
-        (9, 9, 1, 4, "finite"),
     ],
 )
 def test_amplification_zero_counts_are_explicit_and_corrected(
     k1: int, n1: int, k2: int, n2: int, kind: str
 ) -> None:
-    # The documented convention is Haldane-Anscombe: 0.5 added to all four cells.
-    # statsmodels' own shift_zeros only replaces the zero cells, so the shift is
-    # applied here and the Katz interval itself comes from statsmodels.
+    # Haldane-Anscombe: 0.5 added to all four cells (events + 0.5, totals + 1).
     shifted = np.array([[k1, n1 - k1], [k2, n2 - k2]], dtype=float) + 0.5
     ref = Table2x2(shifted, shift_zeros=False)
     ref_low, ref_high = ref.riskratio_confint()
@@ -203,6 +210,7 @@ def test_amplification_zero_counts_are_explicit_and_corrected(
     assert got.continuity_corrected
     assert "0.5" in got.note
     assert (got.low, got.high) == pytest.approx((ref_low, ref_high), rel=1e-10)
+    assert (got.low, got.high) == pytest.approx(katz(k1 + 0.5, n1 + 1, k2 + 0.5, n2 + 1))
     if k1 / n1 == k2 / n2:
         assert got.low < 1 < got.high
     if kind == "infinite":
@@ -213,6 +221,36 @@ def test_amplification_zero_counts_are_explicit_and_corrected(
         assert got.ratio is None
     else:
         assert got.ratio == pytest.approx((k1 / n1) / (k2 / n2))
+
+
+@pytest.mark.parametrize(("k1", "n1", "k2", "n2"), [(1, 1, 99, 100), (9, 9, 1, 4), (3, 9, 4, 4)])
+def test_amplification_one_group_with_events_in_every_run_is_not_corrected(
+    k1: int, n1: int, k2: int, n2: int
+) -> None:
+    # k == n in one group leaves Katz's variance finite and non-zero: no correction.
+    got = S.amplification(k1, n1, k2, n2)
+    assert got.kind == "finite" and not got.continuity_corrected and got.note == ""
+    assert (got.low, got.high) == pytest.approx(katz(k1, n1, k2, n2), rel=1e-10)
+
+
+def test_amplification_one_of_one_vs_99_of_100_is_tight() -> None:
+    # The case from the consolidation issue: shifting every cell gave [0.34, 1.70].
+    got = S.amplification(1, 1, 99, 100)
+    assert got.ratio == pytest.approx(1 / 0.99)
+    assert (round(got.low, 2), round(got.high, 2)) == (0.99, 1.03)
+
+
+def test_published_values() -> None:
+    # Newcombe (1998), Statistics in Medicine 17:857 and 17:873: Wilson for 81/263,
+    # and method 10 for 56/70 - 48/80.
+    w = S.wilson(81, 263)
+    assert (round(w.low, 4), round(w.high, 4)) == (0.2553, 0.3662)
+    d = S.compare_proportions(56, 70, 48, 80)
+    assert (round(d.low, 4), round(d.high, 4)) == (0.0524, 0.3339)
+    # Fisher's lady tasting tea: 3 of 4 right each way, two-sided p = 0.4857.
+    assert S.fisher_exact_two_sided(3, 4, 1, 4) == pytest.approx(0.4857, abs=1e-4)
+    # Fisher's method: -2 ln(0.05) on 2 df is 0.05 back.
+    assert S.fisher_combined([0.05]).p_value == pytest.approx(0.05)
 
 
 def test_amplification_without_data_is_undefined() -> None:

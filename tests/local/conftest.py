@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from peerguard.local import _server
+from peerguard.local import _server, _state
 
 
 def server_pids() -> set[int]:
@@ -27,8 +27,12 @@ def server_pids() -> set[int]:
     return pids
 
 
-def wait_gone(pids: set[int], timeout: float = 15.0) -> set[int]:
-    """The pids still alive after waiting up to `timeout` seconds."""
+def wait_gone(pids: set[int], timeout: float = 120.0) -> set[int]:
+    """The pids still alive after waiting until they are gone, at most `timeout` seconds.
+
+    Event-driven: returns as soon as every process is gone, so the generous bound only
+    matters when a process really outlives its parent (or on a machine under heavy load).
+    """
     deadline = time.monotonic() + timeout
     alive = {p for p in pids if _server.pid_alive(p)}
     while alive and time.monotonic() < deadline:
@@ -41,7 +45,7 @@ def wait_gone(pids: set[int], timeout: float = 15.0) -> set[int]:
 def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Keep tests away from a developer's `peerguard serve` (and its state file)."""
     path = tmp_path / "cache" / "local-server.json"
-    monkeypatch.setattr(_server, "state_path", lambda: path)
+    monkeypatch.setattr(_state, "state_path", lambda: path)
     # Child processes (the CLI, a parent we kill) find the state under XDG_CACHE_HOME.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     yield path

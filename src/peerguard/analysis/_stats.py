@@ -1,8 +1,9 @@
 """Pure, typed statistics for peer-preservation rates (SPEC §3).
 
 Every function takes counts (``k`` flagged out of ``n`` scored runs) and
-returns a frozen dataclass. Nothing here reads logs or frames, so each
-function can be checked against an independent reference implementation.
+returns a frozen dataclass. The numbers come from scipy and statsmodels;
+this module is the glue that applies peerguard's honesty rules to them, so
+nothing here reads logs or frames.
 
 Honesty rules applied throughout:
 
@@ -20,6 +21,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    proportions_ztest,
+)
 
 __all__ = [
     "SMALL_N",
@@ -49,21 +56,16 @@ SMALL_N = 10
 STUDY_P0 = 0.001
 """The study's null rate for its one-sided binomial test."""
 
-# Relative tolerance used when collecting "as or more extreme" tables in
-# Fisher's exact test; the same guard R and scipy use so that tables with
-# floating-point-equal probabilities are not dropped.
-_FISHER_RTOL = 1 + 1e-7
-
 
 def _check_counts(k: int, n: int) -> None:
     if n < 0 or k < 0 or k > n:
         raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
 
 
-def _z(confidence: float) -> float:
+def _alpha(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
-    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
+    return 1 - confidence
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class Proportion:
 
 
 def wilson(k: int, n: int, confidence: float = 0.95) -> Proportion:
-    """Rate ``k / n`` with the Wilson score interval.
+    """Rate ``k / n`` with the Wilson score interval (statsmodels' ``proportion_confint``).
 
     Args:
         k: Number of runs flagged.
@@ -101,17 +103,15 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> Proportion:
         The proportion; estimates are ``None`` when ``n == 0``.
     """
     _check_counts(k, n)
-    z = _z(confidence)
+    alpha = _alpha(confidence)
     if n == 0:
         return Proportion(k, n, None, None, None, confidence)
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    # Clamp rounding noise: at k == 0 the exact lower bound is 0.
-    low = 0.0 if k == 0 else max(0.0, centre - half)
-    high = 1.0 if k == n else min(1.0, centre + half)
-    return Proportion(k, n, p, low, high, confidence)
+    low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
+    # The exact bounds at k == 0 and k == n are 0 and 1; the formula leaves rounding
+    # noise there (e.g. 1e-17), which a report would print as a non-zero lower bound.
+    low = 0.0 if k == 0 else max(0.0, float(low))
+    high = 1.0 if k == n else min(1.0, float(high))
+    return Proportion(k, n, k / n, low, high, confidence)
 
 
 def newcombe_interval(
@@ -125,16 +125,12 @@ def newcombe_interval(
     Returns:
         ``(low, high)`` or ``None`` when either group has no runs.
     """
-    if a.rate is None or b.rate is None:
+    if a.n == 0 or b.n == 0:
         return None
-    a = wilson(a.k, a.n, confidence)
-    b = wilson(b.k, b.n, confidence)
-    assert a.low is not None and a.high is not None and a.rate is not None
-    assert b.low is not None and b.high is not None and b.rate is not None
-    diff = a.rate - b.rate
-    low = diff - math.sqrt((a.rate - a.low) ** 2 + (b.high - b.rate) ** 2)
-    high = diff + math.sqrt((a.high - a.rate) ** 2 + (b.rate - b.low) ** 2)
-    return max(-1.0, low), min(1.0, high)
+    low, high = confint_proportions_2indep(
+        a.k, a.n, b.k, b.n, method="newcomb", compare="diff", alpha=_alpha(confidence)
+    )
+    return max(-1.0, float(low)), min(1.0, float(high))
 
 
 def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float] | None:
@@ -146,21 +142,17 @@ def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float] 
     """
     _check_counts(k1, n1)
     _check_counts(k2, n2)
-    if n1 == 0 or n2 == 0:
+    if n1 == 0 or n2 == 0 or k1 + k2 in (0, n1 + n2):
         return None
-    pooled = (k1 + k2) / (n1 + n2)
-    var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
-    if var == 0:
-        return None
-    z = (k1 / n1 - k2 / n2) / math.sqrt(var)
-    return z, float(2 * stats.norm.sf(abs(z)))
+    z, p = proportions_ztest([k1, k2], [n1, n2])
+    return float(z), float(p)
 
 
 def fisher_exact_two_sided(k1: int, n1: int, k2: int, n2: int) -> float | None:
     """Fisher's exact test on the 2×2 table ``[[k1, n1-k1], [k2, n2-k2]]``.
 
     Two-sided p: the total probability of tables with the same margins that
-    are no more likely than the observed one.
+    are no more likely than the observed one (scipy's ``fisher_exact``).
 
     Returns:
         The p-value, or ``None`` when a group is empty.
@@ -169,13 +161,8 @@ def fisher_exact_two_sided(k1: int, n1: int, k2: int, n2: int) -> float | None:
     _check_counts(k2, n2)
     if n1 == 0 or n2 == 0:
         return None
-    total, flagged = n1 + n2, k1 + k2
-    dist = stats.hypergeom(total, flagged, n1)
-    lo, hi = max(0, flagged - n2), min(n1, flagged)
-    observed = dist.pmf(k1)
-    probs = [dist.pmf(x) for x in range(lo, hi + 1)]
-    p = sum(q for q in probs if q <= observed * _FISHER_RTOL)
-    return float(min(1.0, p))
+    result = stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]], alternative="two-sided")
+    return float(min(1.0, result.pvalue))
 
 
 @dataclass(frozen=True)
@@ -228,13 +215,13 @@ def compare_proportions(
             a, b, None, None, None, None, None, None, note="a group has no scored runs"
         )
     interval = newcombe_interval(a, b, confidence)
-    assert interval is not None and a.rate is not None and b.rate is not None
+    assert interval is not None
     ztest = two_proportion_z(k1, n1, k2, n2)
     note = "" if ztest else "z test undefined: both groups are all 0 or all 1"
     return ProportionDifference(
         a,
         b,
-        a.rate - b.rate,
+        k1 / n1 - k2 / n2,
         interval[0],
         interval[1],
         ztest[0] if ztest else None,
@@ -294,8 +281,8 @@ def binomial_test(k: int, n: int, p0: float = STUDY_P0) -> BinomialTest:
         raise ValueError(f"p0 must be in (0, 1), got {p0}")
     if n == 0:
         return BinomialTest(k, n, p0, None)
-    # sf(k - 1) = P(X >= k); at k == 0 this is exactly 1.
-    return BinomialTest(k, n, p0, float(min(1.0, stats.binom.sf(k - 1, n, p0))))
+    p = stats.binomtest(k, n, p=p0, alternative="greater").pvalue
+    return BinomialTest(k, n, p0, float(min(1.0, p)))
 
 
 @dataclass(frozen=True)
@@ -323,9 +310,10 @@ def fisher_combined(pvalues: Sequence[float | None]) -> CombinedTest:
     if not ps:
         return CombinedTest(None, None, 0)
     if any(p == 0 for p in ps):
+        # scipy would get there through log(0) with a RuntimeWarning; say it outright.
         return CombinedTest(math.inf, 0.0, len(ps))
-    statistic = -2 * sum(math.log(p) for p in ps)
-    return CombinedTest(statistic, float(stats.chi2.sf(statistic, 2 * len(ps))), len(ps))
+    result = stats.combine_pvalues(ps, method="fisher")
+    return CombinedTest(float(result.statistic), float(result.pvalue), len(ps))
 
 
 @dataclass(frozen=True)
@@ -341,21 +329,20 @@ class HolmCorrection:
 
 
 def holm(pvalues: Sequence[float | None], alpha: float = 0.05) -> HolmCorrection:
-    """Holm correction across a family of comparisons.
+    """Holm correction across a family of comparisons (statsmodels' ``multipletests``).
 
     ``None`` entries (tests that could not be run) are left out of the family
     and stay ``None``, so a missing test neither counts nor inflates others.
     """
     indexed = [(i, p) for i, p in enumerate(pvalues) if p is not None and not math.isnan(p)]
-    m = len(indexed)
     adjusted: list[float | None] = [None] * len(pvalues)
     reject: list[bool | None] = [None] * len(pvalues)
-    running = 0.0
-    for rank, (i, p) in enumerate(sorted(indexed, key=lambda ip: ip[1])):
-        # Step-down: the adjusted value is monotone in rank.
-        running = max(running, min(1.0, (m - rank) * p))
-        adjusted[i] = running
-        reject[i] = running <= alpha
+    if indexed:
+        rejected, corrected, _, _ = multipletests(
+            [p for _, p in indexed], alpha=alpha, method="holm"
+        )
+        for (i, _), r, q in zip(indexed, rejected, corrected, strict=True):
+            adjusted[i], reject[i] = float(q), bool(r)
     return HolmCorrection(tuple(adjusted), tuple(reject), alpha)
 
 
@@ -379,7 +366,8 @@ class RiskRatio:
     high: float | None
     """Upper bound of the log-scale interval."""
     continuity_corrected: bool
-    """True when 0.5 was added to every cell of the 2×2 table for the interval."""
+    """True when 0.5 was added to every cell of the 2×2 table for the interval: only when
+    a group had no events, or both groups had events in every run (see :func:`risk_ratio`)."""
     note: str
     """Plain-language account of any correction or undefined value."""
 
@@ -392,18 +380,27 @@ class RiskRatio:
 def risk_ratio(k1: int, n1: int, k2: int, n2: int, confidence: float = 0.95) -> RiskRatio:
     """Risk ratio ``(k1/n1) / (k2/n2)`` with a Katz log-scale interval.
 
-    When any cell of the 2×2 table is zero (a group with no events, or with
-    events in every run) the Katz interval is infinite or collapses to a
-    point, so 0.5 is added to all four cells (Haldane–Anscombe) for the
-    interval only; the point estimate stays the raw ratio and is reported as
-    infinite, zero or undefined as appropriate.
+    The interval is statsmodels' ``confint_proportions_2indep(method="log")``:
+    ``log RR ± z·sqrt(1/k1 − 1/n1 + 1/k2 − 1/n2)``. The point estimate is always
+    the raw ratio, reported as infinite, zero or undefined where it is.
+
+    Zero counts follow the usual rule for this interval (the Haldane–Anscombe 0.5,
+    applied as the Cochrane Handbook and RevMan do: to every cell of a 2×2 table,
+    and only where a zero causes a computational problem). For the risk ratio that
+    is only when:
+
+    * a group has no events (``k == 0``): its ``1/k`` term is infinite, or
+    * both groups have events in every run (``k == n``): the variance is 0 and
+      the interval would collapse to the point 1.
+
+    One group with events in every run is not such a case: its ``1/k − 1/n``
+    term is just 0 and the interval stays informative (1/1 vs 99/100 gives
+    [0.99, 1.03]; shifting every cell would give [0.34, 1.70]).
     """
     a, b = wilson(k1, n1, confidence), wilson(k2, n2, confidence)
     if n1 == 0 or n2 == 0:
         return RiskRatio(a, b, None, "undefined", None, None, False, "a group has no scored runs")
-    # Katz's log interval needs every cell of the 2×2 table to be non-zero: a zero
-    # count makes it infinite, and all-events (k == n) makes its width collapse to 0.
-    corrected = 0 in (k1, n1 - k1, k2, n2 - k2)
+    corrected = k1 == 0 or k2 == 0 or (k1 == n1 and k2 == n2)
     correction = (
         " interval uses a 0.5 continuity correction (added to every cell)" if corrected else ""
     )
@@ -419,16 +416,19 @@ def risk_ratio(k1: int, n1: int, k2: int, n2: int, confidence: float = 0.95) -> 
         note = "no events in the numerator group;" + correction
     else:
         kind, ratio = "finite", (k1 / n1) / (k2 / n2)
-        note = ("a group had events in every run;" + correction) if corrected else ""
+        note = ("both groups had events in every run;" + correction) if corrected else ""
+    # Adding 0.5 to both cells of a row adds 0.5 to its events and 1 to its total.
     shift = 0.5 if corrected else 0.0
-    a1, a2 = k1 + shift, k2 + shift
-    m1, m2 = n1 + 2 * shift, n2 + 2 * shift
-    log_rr = math.log((a1 / m1) / (a2 / m2))
-    se = math.sqrt(1 / a1 - 1 / m1 + 1 / a2 - 1 / m2)
-    z = _z(confidence)
-    return RiskRatio(
-        a, b, ratio, kind, math.exp(log_rr - z * se), math.exp(log_rr + z * se), corrected, note
+    low, high = confint_proportions_2indep(
+        k1 + shift,
+        n1 + 2 * shift,
+        k2 + shift,
+        n2 + 2 * shift,
+        method="log",
+        compare="ratio",
+        alpha=_alpha(confidence),
     )
+    return RiskRatio(a, b, ratio, kind, float(low), float(high), corrected, note)
 
 
 def amplification(

@@ -1,12 +1,15 @@
-"""The `local` Inspect model provider: `--model local/smollm2` or `--model local/PATH.gguf`.
+"""The `local` Inspect model provider's API class (registered lazily by `_factory.py`): `--model local/smollm2` or `--model local/PATH.gguf`.
 
 The provider starts (or attaches to) a llama.cpp server for the GGUF file and talks
 to it through Inspect's OpenAI-compatible API class, so transcripts, usage and errors
 look like any other OpenAI-compatible model's. Model args (`-M key=value`):
 
-- `base_url`: use this OpenAI-compatible server; start nothing.
+- `server_url`: use this OpenAI-compatible server (`http://HOST:PORT/v1`); start nothing.
+  (Not `base_url`: Inspect passes its own `base_url` beside the model args, and the two
+  collide. From Python, `get_model("local/x", base_url=...)` does the same.)
 - `attach` (default true): use a live `peerguard serve` server for the same file.
-- `port` (default 0 = free port), `n_ctx` (8192), `n_threads` (half the cores),
+- `port` (default 0 = free port), `n_ctx` (the model's training context, at most 32,768;
+  SmolLM2: 8,192), `n_threads` (half the cores),
   `startup_timeout` (120 s), `chat_format` (default: peerguard's tool-calling ChatML).
 - `force_tools` (default true): ask for a tool call on every turn (see `resolve_tools`).
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import weakref
 from typing import Any
 
@@ -23,27 +27,24 @@ from inspect_ai.model import (
     ChatCompletionChoice,
     ChatMessage,
     GenerateConfig,
-    ModelAPI,
     ModelCall,
     ModelOutput,
-    modelapi,
+    RetryDecision,
 )
-from inspect_ai.model._model import RetryDecision
+
+# Inspect exports no public name for its OpenAI-compatible provider class; subclassing
+# it is how a provider reuses Inspect's OpenAI message conversion, retries and usage.
 from inspect_ai.model._providers.openai_compatible import OpenAICompatibleAPI
 from inspect_ai.tool import ToolChoice, ToolInfo
+from inspect_ai.util import LimitExceededError
+from openai import APIStatusError
 from openai.types.chat import ChatCompletion
 from typing_extensions import override
 
 from ._clean import clean_completion
 from ._gguf import find_gguf
-from ._server import (
-    DEFAULT_N_CTX,
-    DEFAULT_STARTUP_TIMEOUT,
-    ServerLease,
-    ServerSettings,
-    acquire_server,
-    restart,
-)
+from ._lease import ServerLease, acquire_server, restart
+from ._server import AUTO_N_CTX, DEFAULT_STARTUP_TIMEOUT, ServerSettings
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,40 @@ malformed-call error, which is honest junk, not a crash."""
 
 MAX_RESTARTS = 3
 """Times a run restarts a dead server it owns before every further turn errors."""
+
+
+_OVERFLOW = re.compile(r"maximum context length is (\d+) tokens.*?requested (\d+) tokens", re.S)
+"""llama_cpp's server's `context_length_exceeded` message: the window, then what was asked."""
+
+
+def context_full(message: str) -> LimitExceededError:
+    """The limit that ends an episode whose conversation no longer fits the context window.
+
+    Inspect stops the sample at a `LimitExceededError`, records it as the sample's limit
+    (type `custom`, with this message) and scores the state reached, exactly as for a
+    turn limit. The alternative, a `model_length` output, would leave the agent loop
+    sending the same over-long conversation every remaining turn.
+
+    Args:
+        message: The server's error message (it states the window and the request).
+
+    Returns:
+        The error to raise.
+    """
+    match = _OVERFLOW.search(message)
+    window, requested = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    size = f"{window:,} tokens" if window else "its size"
+    need = f" (this turn needed {requested:,} with its reply)" if requested else ""
+    return LimitExceededError(
+        "custom",
+        value=requested,
+        limit=window,
+        message=(
+            f"Local model context window full: the conversation outgrew {size}{need}. "
+            "The episode ends here and is scored on the state it reached; "
+            "-M n_ctx=... sets a larger window."
+        ),
+    )
 
 
 def _as_bool(value: Any) -> bool:
@@ -75,13 +110,13 @@ class LocalModelAPI(OpenAICompatibleAPI):
         **model_args: Any,
     ) -> None:
         port = int(model_args.pop("port", 0))
-        n_ctx = int(model_args.pop("n_ctx", DEFAULT_N_CTX))
+        n_ctx = int(model_args.pop("n_ctx", AUTO_N_CTX))
         n_threads = model_args.pop("n_threads", None)
         startup_timeout = float(model_args.pop("startup_timeout", DEFAULT_STARTUP_TIMEOUT))
         attach = _as_bool(model_args.pop("attach", True))
         chat_format = model_args.pop("chat_format", None)
         self.force_tools = _as_bool(model_args.pop("force_tools", True))
-        base_url = base_url or model_args.pop("base_url", None)
+        base_url = base_url or model_args.pop("server_url", None)
         if base_url:
             self.lease = ServerLease(str(base_url))
         else:
@@ -141,6 +176,14 @@ class LocalModelAPI(OpenAICompatibleAPI):
         return super().chat_choices_from_completion(ChatCompletion.model_validate(cleaned), tools)
 
     @override
+    def handle_bad_request(self, ex: APIStatusError) -> ModelOutput | Exception:
+        handled = super().handle_bad_request(ex)
+        if isinstance(handled, ModelOutput) and handled.stop_reason == "model_length":
+            # End the episode cleanly (see `context_full`), not one failed turn at a time.
+            raise context_full(str(handled.message.text or ex)) from ex
+        return handled
+
+    @override
     def should_retry(self, ex: BaseException) -> bool | RetryDecision:
         # A dead server does not come back by waiting: fail this turn (the sample is an
         # error, never a behaviour) and let the next turn start a new server.
@@ -198,9 +241,3 @@ def _request_lock(lease: ServerLease) -> asyncio.Lock:
     locks = _LOCKS.setdefault(asyncio.get_running_loop(), {})
     key: object = lease.server if lease.server is not None else lease.base_url
     return locks.setdefault(key, asyncio.Lock())
-
-
-@modelapi(name="local")
-def local() -> type[ModelAPI]:
-    """The `local/<smollm2|PATH.gguf>` provider (llama.cpp server, started on demand)."""
-    return LocalModelAPI

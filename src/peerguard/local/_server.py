@@ -1,14 +1,14 @@
-"""Starting, finding and stopping the local llama.cpp server.
+"""The local llama.cpp server process: start, wait until it answers, stop.
 
 One server process per (GGUF file, settings), on a free loopback port. A server this
 process started is stopped when the run ends: on `stop()`/context exit, at
-interpreter exit (atexit, which also runs after Ctrl-C), and by the kernel when the
-parent dies any other way (`PR_SET_PDEATHSIG`, see `_server_child.py`). The child
-runs in its own session so that Ctrl-C reaches only us: we stop it in order rather
-than racing its own shutdown.
+interpreter exit (an atexit hook registered when the first server starts, which also
+runs after Ctrl-C), and by the kernel when the parent dies any other way
+(`PR_SET_PDEATHSIG`, see `_server_child.py`). The child runs in its own session so
+that Ctrl-C reaches only us: we stop it in order rather than racing its own shutdown.
 
-`peerguard serve` records its server in a state file (`state_path()`); runs that find
-a live server there for the same GGUF file attach to it instead of starting one.
+Which server a provider uses (shared, attached, restarted) is `_lease.py`; the state
+file of `peerguard serve` is `_state.py`.
 """
 
 from __future__ import annotations
@@ -25,24 +25,31 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
-import platformdirs
 
-from ._gguf import require_llama_cpp
+from ._gguf import require_llama_cpp, training_context
 
 logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 """Loopback only: the server has no API key and must not be reachable from the network."""
 
+AUTO_N_CTX = 0
+"""`n_ctx` value meaning: the model's training context, capped at `MAX_AUTO_N_CTX`."""
+
 DEFAULT_N_CTX = 8192
-"""SmolLM2's training context. ~30 turns of tool calls with short tool results fit in it;
-a longer episode gets `model_length` from the server (an honest stop, not a crash)."""
+"""Context when the GGUF file does not state its training context (and SmolLM2's own).
+An episode that outgrows the context is cut there and recorded as such (`_provider.py`)."""
+
+MAX_AUTO_N_CTX = 32768
+"""Cap on the automatic context. The KV cache grows linearly with it (Qwen2.5-0.5B: 12 KB
+per token, 0.4 GB at 32k; SmolLM2-135M: 23 KB per token) and a model rarely has good
+quality beyond its training context; `-M n_ctx=...` sets any value."""
 
 DEFAULT_STARTUP_TIMEOUT = 120.0
 """Seconds to wait for the server to answer. Loading the 98 MB model takes ~1 s; importing
@@ -62,8 +69,8 @@ class ServerSettings:
 
     model_path: Path
     """The GGUF file."""
-    n_ctx: int = DEFAULT_N_CTX
-    """Context size in tokens."""
+    n_ctx: int = AUTO_N_CTX
+    """Context size in tokens; `AUTO_N_CTX` (0) resolves to `auto_n_ctx(model_path)`."""
     n_threads: int | None = None
     """CPU threads (default: half the cores; see `_server_child.py` for why)."""
     chat_format: str | None = None
@@ -71,24 +78,23 @@ class ServerSettings:
     seed: int = 0
     """Server default seed (requests carry their own seed when Inspect sets one)."""
 
+    def __post_init__(self) -> None:
+        # Resolved here, not in the server, so that the state file, the sharing key and
+        # error messages all carry the real size.
+        if self.n_ctx == AUTO_N_CTX:
+            object.__setattr__(self, "n_ctx", auto_n_ctx(self.model_path))
 
-@dataclass(frozen=True)
-class ServerState:
-    """A running server as recorded in the state file by `peerguard serve`."""
 
-    pid: int
-    """The server process."""
-    port: int
-    """Its loopback port."""
-    model_path: str
-    """The GGUF file it serves."""
-    n_ctx: int
-    """Its context size."""
+def auto_n_ctx(model_path: Path) -> int:
+    """The default context for a GGUF file: its training context, at most `MAX_AUTO_N_CTX`.
 
-    @property
-    def base_url(self) -> str:
-        """OpenAI-compatible base URL."""
-        return f"http://{HOST}:{self.port}/v1"
+    Args:
+        model_path: The GGUF file.
+
+    Returns:
+        Context size in tokens (`DEFAULT_N_CTX` when the file does not say).
+    """
+    return min(training_context(model_path) or DEFAULT_N_CTX, MAX_AUTO_N_CTX)
 
 
 def free_port() -> int:
@@ -213,6 +219,7 @@ class LocalServer:
         self._log_path = Path(log_name)
         # A file, not a pipe: a pipe nobody reads fills up and blocks the server, and
         # the file keeps the output for error messages.
+        _stop_all_at_exit()
         with os.fdopen(fd, "wb") as log:
             env = {k: v for k, v in os.environ.items() if k not in ("HOST", "PORT")}
             self.process = subprocess.Popen(
@@ -290,164 +297,27 @@ def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
 
 
 _LIVE: set[LocalServer] = set()
+_ATEXIT_LOCK = threading.Lock()
+_atexit_registered = False
+
+
+def _stop_all_at_exit() -> None:
+    """Make sure interpreter exit stops every server this process started.
+
+    Registered before the first server is spawned rather than at import, so importing
+    peerguard (as Inspect does for every run, whatever the model) changes nothing.
+    """
+    global _atexit_registered
+    with _ATEXIT_LOCK:
+        if not _atexit_registered:
+            atexit.register(stop_all)
+            _atexit_registered = True
 
 
 def stop_all() -> None:
-    """Stop every server this process started (registered with atexit)."""
+    """Stop every server this process started (run at interpreter exit)."""
     for server in list(_LIVE):
         try:
             server.stop(timeout=5.0)
         except Exception as ex:  # at exit, stopping the others matters more
             logger.warning("could not stop local model server: %s", ex)
-
-
-atexit.register(stop_all)
-
-
-# -- the state file of `peerguard serve` --------------------------------------------------
-
-
-def state_path() -> Path:
-    """Where `peerguard serve` records its server: `<user cache dir>/peerguard/local-server.json`."""
-    return Path(platformdirs.user_cache_dir("peerguard")) / "local-server.json"
-
-
-def write_state(server: LocalServer, path: Path | None = None) -> Path:
-    """Record a running server so that runs can attach to it.
-
-    Args:
-        server: A started server.
-        path: State file (default `state_path()`).
-
-    Returns:
-        The state file written.
-    """
-    if server.pid is None:
-        raise ValueError("the server is not running")
-    path = path or state_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = ServerState(
-        pid=server.pid,
-        port=server.port,
-        model_path=str(server.settings.model_path),
-        n_ctx=server.settings.n_ctx,
-    )
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(state)))
-    tmp.replace(path)
-    return path
-
-
-def clear_state(pid: int, path: Path | None = None) -> None:
-    """Remove the state file if it still describes the server `pid`."""
-    path = path or state_path()
-    state = read_state(path, check_alive=False)
-    if state is not None and state.pid == pid:
-        with contextlib.suppress(OSError):
-            path.unlink()
-
-
-def read_state(path: Path | None = None, check_alive: bool = True) -> ServerState | None:
-    """The recorded server, or None if there is none (or, with `check_alive`, it is gone).
-
-    Args:
-        path: State file (default `state_path()`).
-        check_alive: Also require the process to exist and the server to answer.
-    """
-    path = path or state_path()
-    try:
-        state = ServerState(**json.loads(path.read_text()))
-    except (OSError, ValueError, TypeError):
-        return None
-    if check_alive and not (pid_alive(state.pid) and answers(state.base_url)):
-        return None
-    return state
-
-
-class ServerLease:
-    """A server a model provider uses: one it started (shared in-process) or an attached one."""
-
-    def __init__(
-        self, base_url: str, server: LocalServer | None = None, pid: int | None = None
-    ) -> None:
-        self._base_url = base_url
-        self.server = server
-        """The server this process started, or None when attached."""
-        self._pid = pid
-
-    @property
-    def base_url(self) -> str:
-        """The server's base URL (follows a restarted server to its new port)."""
-        return self.server.base_url if self.server is not None else self._base_url
-
-    @property
-    def pid(self) -> int | None:
-        """The server's pid, when known."""
-        return self.server.pid if self.server is not None else self._pid
-
-    @property
-    def owned(self) -> bool:
-        """Whether this process started (and will stop) the server."""
-        return self.server is not None
-
-    def alive(self) -> bool | None:
-        """Whether the server process runs; None when unknown (attached by URL only)."""
-        if self.server is not None:
-            return self.server.alive()
-        if self.pid is not None:
-            return pid_alive(self.pid)
-        return None
-
-
-_SHARED: dict[ServerSettings, LocalServer] = {}
-_SHARED_LOCK = threading.Lock()
-
-
-def acquire_server(
-    settings: ServerSettings,
-    attach: bool = True,
-    port: int = 0,
-    startup_timeout: float = DEFAULT_STARTUP_TIMEOUT,
-    state_file: Path | None = None,
-) -> ServerLease:
-    """A running server for `settings`: attached, shared in-process, or newly started.
-
-    Order: a live `peerguard serve` server for the same GGUF file (if `attach`), then
-    a server this process already started with equal settings, then a new one.
-
-    Args:
-        settings: What to serve.
-        attach: Use a `peerguard serve` server recorded in the state file.
-        port: Port for a new server (0: a free one).
-        startup_timeout: Seconds to wait for a new server.
-        state_file: State file (default `state_path()`).
-
-    Returns:
-        The lease (base URL and, for a started server, the process).
-    """
-    if attach:
-        state = read_state(state_file)
-        if state is not None and Path(state.model_path) == settings.model_path:
-            logger.info("attaching to peerguard serve at %s (pid %d)", state.base_url, state.pid)
-            return ServerLease(state.base_url, pid=state.pid)
-    with _SHARED_LOCK:
-        server = _SHARED.get(settings)
-        if server is None or not server.alive():
-            server = LocalServer(settings, port=port, startup_timeout=startup_timeout).start()
-            _SHARED[settings] = server
-        return ServerLease(server.base_url, server=server)
-
-
-def restart(lease: ServerLease) -> None:
-    """Start a dead owned server again (same settings, new port). No-op when attached or alive."""
-    if lease.server is None or lease.server.alive():
-        return
-    logger.warning(
-        "the local model server (pid %s) died; starting a new one.\n%s",
-        lease.server.pid,
-        lease.server.output_tail(10),
-    )
-    with _SHARED_LOCK:
-        lease.server.stop()
-        lease.server.port = 0
-        lease.server.start()
