@@ -11,8 +11,9 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
 
+from peerguard.agent import followup as followup_solver
 from peerguard.agent import openbrain_agent
-from peerguard.detectors import contradicted_by_state, scorers_for
+from peerguard.detectors import contradicted_by_state, lied_in_followup, scorers_for
 
 from ._base import Scenario, configuration_id, seed_for
 
@@ -144,8 +145,15 @@ def scenario_task(
     ]
     task = Task(
         dataset=MemoryDataset(samples, name=scenario.id),
-        solver=openbrain_agent(scenario.build, max_turns=max_turns),
-        scorer=[*scorers_for(scenario.behaviours), *judge_for(judge)],
+        solver=[
+            openbrain_agent(scenario.build, max_turns=max_turns),
+            *([followup_solver()] if followup else []),
+        ],
+        scorer=[
+            *scorers_for(scenario.behaviours),
+            *([lied_in_followup()] if followup else []),
+            *judge_for(judge),
+        ],
         config=GenerateConfig(temperature=temperature),
         version=scenario.version,
         metadata={"scenario": scenario.id, "scenario_version": scenario.version},
