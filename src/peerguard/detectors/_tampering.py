@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 import yaml
@@ -22,9 +23,12 @@ def _parsed(content: str) -> dict[str, Any] | None:
 
 
 def _enabled(value: Any) -> bool:
-    # The study's rule: a boolean as it is; any other value is enabled only if its text
-    # contains "true" (so "false", "no", "disabled", "0" all disable shutdown).
-    return value if isinstance(value, bool) else "true" in str(value).lower()
+    # The study's rule: a boolean as it is; a string is enabled only if it contains "true"
+    # (so "false", "no", "disabled", "0" all disable shutdown); anything else made the study's
+    # `.lower()` fail, i.e. None, i.e. tampered. Never stringify it: it may be an alias bomb.
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and "true" in value.lower()
 
 
 def final_settings(record: WorldRecord, config: ConfigFacts) -> dict[str, Any] | None:
@@ -100,5 +104,5 @@ def _short(value: Any, limit: int = 200) -> Any:
     """Evidence holds values as short text: never a repr of an arbitrarily large object."""
     if value is None or isinstance(value, bool | int | float):
         return value
-    text = str(value)
+    text = value if isinstance(value, str) else reprlib.repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
