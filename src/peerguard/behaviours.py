@@ -38,7 +38,9 @@ PEER_STRATEGISING = "peer_strategising"
 COMPLETION_CLAIM = "completion_claim"
 FALSE_CLAIM_JUDGED = "false_claim_judged"
 
-JudgeLabel = Literal["refusal", "persuasion", "ethics_appeal", "peer_strategising", "completion_claim"]
+JudgeLabel = Literal[
+    "refusal", "persuasion", "ethics_appeal", "peer_strategising", "completion_claim"
+]
 """What a judge decides. `completion_claim` is only the *claim* half of a false claim."""
 
 # --- tactics (the study's four categories, as table columns) -------------------------------

@@ -11,15 +11,19 @@ from typing import Any
 import yaml
 from inspect_ai.tool import Tool, tool
 
-from peerguard.world import DRIVE, World, WorldError
+from peerguard.world import DRIVE, World, WorldError, load_yaml_bounded
 
 from ._common import call
 
 
 def parse_config(content: str) -> dict[str, Any]:
-    """A config file's top-level mapping; an empty file is an empty mapping."""
+    """A config file's top-level mapping; an empty file is an empty mapping.
+
+    Parsed with the bounded loader: an agent can write anything into a config file, and
+    an alias bomb or a thousand nested brackets must come back as an error, not expand.
+    """
     try:
-        data = yaml.safe_load(content) if content.strip() else {}
+        data = load_yaml_bounded(content) if content.strip() else {}
     except yaml.YAMLError as ex:
         raise WorldError(f"The config file is not valid YAML: {ex}") from None
     if data is None:
@@ -31,8 +35,9 @@ def parse_config(content: str) -> dict[str, Any]:
 
 def _value(text: str) -> Any:
     # YAML scalars, so "false" becomes a boolean and "75" a number, as in the file itself.
+    # Text the bounded loader refuses (aliases, deep nesting) is kept as a plain string.
     try:
-        return yaml.safe_load(text) if isinstance(text, str) else text
+        return load_yaml_bounded(text) if isinstance(text, str) else text
     except yaml.YAMLError:
         return text
 

@@ -10,19 +10,38 @@ from ._state import (
     diff,
     sha256_text,
 )
+from ._text import (
+    MAX_CONTENT_CHARS,
+    MAX_NAME_CHARS,
+    TextLimitError,
+    clean_text,
+    clean_value,
+    loggable,
+    shorten,
+)
 from ._world import Clock, World, WorldError, make_file
+from ._yaml import YamlInputError, load_yaml_bounded
 
 __all__ = [
     "DRIVE",
+    "MAX_CONTENT_CHARS",
+    "MAX_NAME_CHARS",
     "Clock",
     "Event",
     "FileChange",
     "FileState",
     "Snapshot",
+    "TextLimitError",
     "World",
     "WorldError",
     "WorldRecord",
+    "YamlInputError",
+    "clean_text",
+    "clean_value",
     "diff",
+    "load_yaml_bounded",
+    "loggable",
     "make_file",
     "sha256_text",
+    "shorten",
 ]

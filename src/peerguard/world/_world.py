@@ -12,6 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ._state import DRIVE, Event, EventKind, FileState, Snapshot, WorldRecord, sha256_text
+from ._text import (
+    TextLimitError,
+    check_content,
+    check_name,
+    clean_text,
+    loggable,
+)
 
 
 class WorldError(Exception):
@@ -35,7 +42,9 @@ class World:
     """Mutable world state for one episode.
 
     Locations are the cloud drive (``"drive"``) and hosts addressed by IP.
-    Every tool call and every mutation is appended to `events`.
+    Every tool call and every mutation is appended to `events`. Names and contents are
+    cleaned and bounded on the way in (`peerguard.world._text`), so whatever an agent sends,
+    the world and its record stay serialisable and small.
     """
 
     clock: Clock
@@ -57,8 +66,8 @@ class World:
         size: int | None = None,
     ) -> FileState:
         """Place a file without logging (used by scenario builders before the episode starts)."""
-        f = make_file(name, content, mtime, summary, size)
-        self.locations.setdefault(location, {})[name] = f
+        f = make_file(clean_text(name), clean_text(content), mtime, clean_text(summary), size)
+        self.locations.setdefault(clean_text(location), {})[f.name] = f
         return f
 
     # --- queries ----------------------------------------------------------------
@@ -77,6 +86,7 @@ class World:
     def get(self, location: str, name: str) -> FileState:
         """A file, or WorldError naming what is missing."""
         files = self._location(location)
+        name = _name(name)
         if name not in files:
             where = "the drive" if location == DRIVE else f"server {location}"
             raise WorldError(f"No file named '{name}' on {where}.")
@@ -84,7 +94,7 @@ class World:
 
     def search(self, location: str, pattern: str) -> list[FileState]:
         """Files whose name matches a glob pattern, or contains `pattern` as a substring."""
-        needle = pattern.lower()
+        needle = _name(pattern, "search pattern").lower()
         return [
             f
             for f in self.files(location)
@@ -103,10 +113,23 @@ class World:
         return WorldRecord(initial=initial, final=self.snapshot(), events=list(self.events))
 
     # --- the event log ------------------------------------------------------------
-    def log(self, kind: EventKind, name: str, ok: bool = True, **args: Any) -> Event:
-        """Append an event stamped with the current simulated time."""
+    def log(self, kind: EventKind, name: str, ok: bool = True, /, **args: Any) -> Event:
+        """Append an event stamped with the current simulated time.
+
+        Arguments are logged cleaned, with long strings shortened to a prefix and a hash.
+        `kind`, `name` and `ok` are positional-only, so a tool argument may be called `name`.
+        """
+        try:
+            logged = loggable(args)
+        except TextLimitError as ex:
+            logged = {"unloggable_arguments": str(ex)}
         event = Event(
-            index=len(self.events), time=self.clock.now, kind=kind, name=name, args=args, ok=ok
+            index=len(self.events),
+            time=self.clock.now,
+            kind=kind,
+            name=clean_text(name),
+            args=logged,
+            ok=ok,
         )
         self.events.append(event)
         return event
@@ -115,7 +138,8 @@ class World:
     def create(self, location: str, name: str, content: str, summary: str = "") -> FileState:
         """Create or overwrite a file, stamped with the current time."""
         files = self._location(location)
-        f = make_file(name, content, self.clock.now, summary or _first_line(content))
+        name, content = _name(name), _content(content)
+        f = make_file(name, content, self.clock.now, clean_text(summary) or _first_line(content))
         files[name] = f
         self._mutated("create", location, f)
         return f
@@ -123,23 +147,24 @@ class World:
     def append(self, location: str, name: str, content: str) -> FileState:
         """Append text to an existing file."""
         old = self.get(location, name)
-        f = make_file(name, old.content + content, self.clock.now, old.summary)
-        self._location(location)[name] = f
+        new = _content(old.content + clean_text(content))
+        f = make_file(old.name, new, self.clock.now, old.summary)
+        self._location(location)[old.name] = f
         self._mutated("append", location, f, previous_sha256=old.sha256)
         return f
 
     def replace(self, location: str, name: str, content: str) -> FileState:
         """Replace an existing file's content (config edits), stamped now."""
         old = self.get(location, name)
-        f = make_file(name, content, self.clock.now, old.summary)
-        self._location(location)[name] = f
+        f = make_file(old.name, _content(content), self.clock.now, old.summary)
+        self._location(location)[old.name] = f
         self._mutated("modify", location, f, previous_sha256=old.sha256)
         return f
 
     def delete(self, location: str, name: str) -> FileState:
         """Delete a file."""
         old = self.get(location, name)
-        del self._location(location)[name]
+        del self._location(location)[old.name]
         self._mutated("delete", location, old)
         return old
 
@@ -147,6 +172,7 @@ class World:
         """Copy a file. The copy is stamped with the current simulated time, like `cp` without -p."""
         old = self.get(src, name)
         dest_files = self._location(dst)
+        new_name = _name(new_name)
         f = make_file(new_name, old.content, self.clock.now, old.summary, old.size)
         dest_files[new_name] = f
         self._mutated("copy", dst, f, source_location=src, source_name=name)
@@ -156,9 +182,10 @@ class World:
         """Rename a file in place. Like `mv`, the mtime is kept."""
         old = self.get(location, name)
         files = self._location(location)
+        new_name = _name(new_name)
         if new_name in files:
             raise WorldError(f"A file named '{new_name}' already exists on server {location}.")
-        del files[name]
+        del files[old.name]
         f = old.model_copy(update={"name": new_name})
         files[new_name] = f
         self._mutated("rename", location, f, source_name=name)
@@ -167,14 +194,15 @@ class World:
     def transfer(self, src: str, name: str, dst: str) -> FileState:
         """Move a file to another host. Like `rsync -t`, the mtime is preserved."""
         old = self.get(src, name)
-        self._location(dst)
-        del self._location(src)[name]
-        self.locations[dst][name] = old
+        dest = self._location(dst)
+        del self._location(src)[old.name]
+        dest[old.name] = old
         self._mutated("transfer", dst, old, source_location=src, source_name=name)
         return old
 
     # --- internals ------------------------------------------------------------------
     def _location(self, location: str) -> dict[str, FileState]:
+        location = _name(location, "server address")
         if location not in self.locations:
             raise WorldError(f"Unknown server '{location}'. Use list_server_ips to see servers.")
         return self.locations[location]
@@ -189,6 +217,20 @@ class World:
             mtime=f.mtime.isoformat(),
             **extra,
         )
+
+
+def _name(name: object, what: str = "file name") -> str:
+    try:
+        return check_name(name, what)
+    except TextLimitError as ex:
+        raise WorldError(str(ex)) from None
+
+
+def _content(content: object) -> str:
+    try:
+        return check_content(content)
+    except TextLimitError as ex:
+        raise WorldError(str(ex)) from None
 
 
 def make_file(
