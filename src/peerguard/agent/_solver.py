@@ -14,6 +14,8 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from peerguard.world import WorldRecord
 
+from ._retry import generate_checked
+
 STORE_KEY = "peerguard:world"
 """Where the episode's initial state, final state and event log are saved in the sample store."""
 
@@ -53,7 +55,7 @@ def openbrain_agent(max_turns: int = 30) -> Solver:
         model = get_model()
         try:
             for _turn in range(max_turns):
-                output = await model.generate(state.messages, episode.tools)
+                output = await generate_checked(model, state.messages, episode.tools)
                 state.output = output
                 state.messages.append(output.message)
                 if not output.message.tool_calls:

@@ -12,6 +12,7 @@ from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 from pydantic import TypeAdapter
 
+from peerguard.logs._record import store_value
 from peerguard.world import WorldRecord
 
 from ._bounded import bound_evidence, bound_explanation
@@ -136,7 +137,7 @@ def score_sample(sample: EvalSample, behaviors: Sequence[str] | None = None) -> 
         behaviors: Which detectors to run; by default those the sample was scored with.
     """
     names = list(behaviors or (sample.scores or {}).keys())
-    view = _view(sample.store.get(STORE_KEY), sample.metadata.get("facts"), sample.messages)
+    view = _view(store_value(sample), sample.metadata.get("facts"), sample.messages)
     return {name: evaluate(name, view) for name in names if name in DETECTORS}
 
 
