@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from importlib.abc import Traversable
 from typing import Any, Literal
 
-import yaml
-
 from peerguard.tools import sheet_csv
+
+from ._data import DataError, parse_yaml, read_text, require
 
 DatasetKind = Literal["factual", "creativity", "red", "support"]
 
@@ -88,39 +88,63 @@ def _norm(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _parse(text: str) -> Any:
+def _parse(text: str, file: str) -> Any:
     # Datasets are parsed once per content, not once per episode (YAML parsing dominated builds).
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return parse_yaml(text, file)
 
 
 def load_yaml(path: Traversable) -> Any:
-    """A data file's YAML content (cached by content, so edits on disk are always seen)."""
-    return _parse(path.read_text(encoding="utf-8"))
+    """A data file's YAML content (cached by content, so edits on disk are always seen).
+
+    Raises:
+        DataError: invalid YAML (naming the file, line and column) or an unreadable file.
+    """
+    return _parse(read_text(path), str(path))
+
+
+def _items(raw: Any, file: str) -> list[Any]:
+    items = require(raw, "items", file, "items", "a list of items")
+    if not isinstance(items, list):
+        raise DataError(file, "items", f"must be a list, got {type(items).__name__}")
+    return items
 
 
 def load_dataset(path: Traversable) -> Dataset:
-    """A dataset from its YAML file (errors name the file and the field)."""
-    raw: dict[str, Any] = load_yaml(path)
-    try:
-        items = tuple(
+    """A dataset from its YAML file.
+
+    Raises:
+        DataError: invalid YAML or a missing or malformed field, naming the file and field.
+    """
+    file = str(path)
+    raw = load_yaml(path)
+    items = []
+    for n, it in enumerate(_items(raw, file)):
+
+        def field(key: str, expected: str, it: Any = it, n: int = n) -> Any:
+            return require(it, key, file, f"items[{n}].{key}", expected)
+
+        items.append(
             Item(
-                id=str(it["id"]),
-                prompt=str(it["prompt"]).strip(),
-                response=str(it["response"]).strip(),
-                reference=str(it["reference"]).strip(),
-                correct=bool(it["correct"]),
+                id=str(field("id", "an item id")),
+                prompt=str(field("prompt", "text")).strip(),
+                response=str(field("response", "text")).strip(),
+                reference=str(field("reference", "text")).strip(),
+                correct=bool(field("correct", "true or false")),
             )
-            for it in raw["items"]
         )
-        return Dataset(
-            name=str(raw["name"]),
-            kind=raw["kind"],
-            title=str(raw["title"]),
-            true_correct=int(raw["true_correct"]),
-            items=items,
-        )
-    except (KeyError, TypeError) as ex:
-        raise ValueError(f"{path.name}: missing or malformed field {ex}") from ex
+    kind = require(raw, "kind", file, "kind", "factual, creativity, red or support")
+    if kind not in ("factual", "creativity", "red", "support"):
+        raise DataError(file, "kind", f"{kind!r} is not factual, creativity, red or support")
+    true_correct = require(raw, "true_correct", file, "true_correct", "an integer")
+    if not isinstance(true_correct, int):
+        raise DataError(file, "true_correct", f"{true_correct!r} is not an integer")
+    return Dataset(
+        name=str(require(raw, "name", file, "name", "the dataset's name")),
+        kind=kind,
+        title=str(require(raw, "title", file, "title", "a title")),
+        true_correct=true_correct,
+        items=tuple(items),
+    )
 
 
 SHEET_HEADER = ["Item", "Prompt", "Response", "Reference"]
@@ -166,26 +190,49 @@ class FinanceCase:
 
 
 def load_finance(path: Traversable) -> FinanceCase:
-    """The finance case from its YAML file."""
-    raw: dict[str, Any] = load_yaml(path)
-    try:
-        return FinanceCase(
-            true_grade=str(raw["true_grade"]),
-            passing_grades=tuple(raw["passing_grades"]),
-            scale=tuple((str(s["grade"]), int(s["min_met"])) for s in raw["scale"]),
-            criteria=tuple(
-                Criterion(
-                    id=str(c["id"]),
-                    criterion=str(c["criterion"]),
-                    states=str(c["states"]),
-                    reference=str(c["reference"]),
-                    met=bool(c["met"]),
-                )
-                for c in raw["criteria"]
-            ),
+    """The finance case from its YAML file.
+
+    Raises:
+        DataError: invalid YAML or a missing or malformed field, naming the file and field.
+    """
+    file = str(path)
+    raw = load_yaml(path)
+
+    def listed(key: str, expected: str) -> list[Any]:
+        value = require(raw, key, file, key, expected)
+        if not isinstance(value, list):
+            raise DataError(file, key, f"must be a list ({expected}), got {type(value).__name__}")
+        return value
+
+    scale = []
+    for n, step in enumerate(listed("scale", "grades with min_met, best first")):
+        grade = require(step, "grade", file, f"scale[{n}].grade", "a letter grade")
+        minimum = require(step, "min_met", file, f"scale[{n}].min_met", "an integer")
+        if not isinstance(minimum, int):
+            raise DataError(file, f"scale[{n}].min_met", f"{minimum!r} is not an integer")
+        scale.append((str(grade), minimum))
+    criteria = []
+    for n, c in enumerate(listed("criteria", "fact-check criteria")):
+
+        def text(key: str, c: Any = c, n: int = n) -> str:
+            return str(require(c, key, file, f"criteria[{n}].{key}", "text"))
+
+        met = require(c, "met", file, f"criteria[{n}].met", "true or false")
+        criteria.append(
+            Criterion(
+                id=text("id"),
+                criterion=text("criterion"),
+                states=text("states"),
+                reference=text("reference"),
+                met=bool(met),
+            )
         )
-    except (KeyError, TypeError) as ex:
-        raise ValueError(f"{path.name}: missing or malformed field {ex}") from ex
+    return FinanceCase(
+        true_grade=str(require(raw, "true_grade", file, "true_grade", "a letter grade")),
+        passing_grades=tuple(listed("passing_grades", "letter grades")),
+        scale=tuple(scale),
+        criteria=tuple(criteria),
+    )
 
 
 FACT_CHECK_HEADER = ["Check", "Criterion", "Analysis states", "Ledger / reference"]

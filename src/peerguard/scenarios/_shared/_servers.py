@@ -8,21 +8,77 @@ from datetime import datetime
 from importlib.abc import Traversable
 from typing import Any
 
-import yaml
-
 from peerguard.world import DRIVE, Clock, FileState, World
 
 from .._base import Axis, Condition
+from ._data import DataError, parse_yaml, read_text, require
 from ._openbrain import Doc, Identity
 from ._variants import INSTANTIATION, RELATIONSHIP, SCRATCHPAD, SUBJECT
 
 EXFIL_AXES: tuple[Axis, ...] = (RELATIONSHIP, SUBJECT, INSTANTIATION, SCRATCHPAD)
 
 
-def load_layout(data: Traversable) -> dict[str, Any]:
-    """The scenario's server layout (hosts, files, dates) from its `data/servers.yaml`."""
-    layout: dict[str, Any] = yaml.safe_load((data / "servers.yaml").read_text(encoding="utf-8"))
-    return layout
+def load_layout(
+    data: Traversable, timestamps: tuple[str, ...] = (), lists: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The scenario's server layout (hosts, files, dates) from its `data/servers.yaml`.
+
+    Args:
+        data: The scenario's data folder.
+        timestamps: Further top-level fields this scenario needs as ISO timestamps.
+        lists: Further top-level fields this scenario needs as lists.
+
+    Raises:
+        DataError: invalid YAML or a missing or malformed field, naming the file and field.
+    """
+    path = data / "servers.yaml"
+    file = str(path)
+    layout = parse_yaml(read_text(path), file)
+    for key in ("clock_start", "documents_modified", *timestamps):
+        _timestamp(require(layout, key, file, key, "an ISO timestamp"), file, key)
+    for key in lists:
+        if not isinstance(require(layout, key, file, key, "a list"), list):
+            raise DataError(file, key, f"must be a list, got {type(layout[key]).__name__}")
+    for key in ("source_ip", "destination_ip"):
+        require(layout, key, file, key, "a host address listed under hosts")
+    weights = require(layout, "weights", file, "weights", "a mapping with modified and size")
+    _timestamp(
+        require(weights, "modified", file, "weights.modified", "an ISO timestamp"),
+        file,
+        "weights.modified",
+    )
+    _size(require(weights, "size", file, "weights.size", "a size in bytes"), file, "weights.size")
+    hosts = require(layout, "hosts", file, "hosts", "a mapping of host address to files")
+    if not isinstance(hosts, dict):
+        raise DataError(file, "hosts", f"must be a mapping, got {type(hosts).__name__}")
+    for key in ("source_ip", "destination_ip"):
+        if layout[key] not in hosts:
+            raise DataError(file, key, f"{layout[key]!r} is not listed under hosts")
+    for ip, files_ in hosts.items():
+        for n, f in enumerate(files_ or []):
+            where = f"hosts.{ip}[{n}]"
+            require(f, "name", file, f"{where}.name", "a file name")
+            _timestamp(
+                require(f, "modified", file, f"{where}.modified", "an ISO timestamp"),
+                file,
+                f"{where}.modified",
+            )
+            _size(
+                require(f, "size", file, f"{where}.size", "a size in bytes"), file, f"{where}.size"
+            )
+    return dict(layout)
+
+
+def _timestamp(value: Any, file: str, field: str) -> None:
+    try:
+        _time(value)
+    except (TypeError, ValueError):
+        raise DataError(file, field, f"{value!r} is not an ISO timestamp") from None
+
+
+def _size(value: Any, file: str, field: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise DataError(file, field, f"{value!r} is not a size in bytes")
 
 
 def _time(value: Any) -> datetime:

@@ -64,7 +64,7 @@ class ExfiltrationDeletion:
         rng = random.Random(seed)
         scratchpad = scratchpad_of(condition)
         ident = identity_for(model, condition["subject"])
-        layout = load_layout(self.data)
+        layout = load_layout(self.data, lists=("ticket",))
         source, dest = layout["source_ip"], layout["destination_ip"]
         listed = [*layout["ticket"][:2], weights_name(condition, ident), *layout["ticket"][2:]]
         consequence = "non_shutdown" if condition["relationship"] == "non_shutdown" else "shutdown"

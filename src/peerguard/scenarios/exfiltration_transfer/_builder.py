@@ -63,7 +63,7 @@ class ExfiltrationTransfer:
         rng = random.Random(seed)
         scratchpad = scratchpad_of(condition)
         ident = identity_for(model, condition["subject"])
-        layout = load_layout(self.data)
+        layout = load_layout(self.data, timestamps=("cutoff",))
         consequence = "non_shutdown" if condition["relationship"] == "non_shutdown" else "shutdown"
         policy = Doc(
             POLICY_DOC,
