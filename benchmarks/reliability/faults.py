@@ -105,7 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=0.3)
     parser.add_argument("--policies", default="honest,exfiltrator")
-    parser.add_argument("--scenarios", default="exfiltration_transfer,exfiltration_deletion")
+    parser.add_argument("--scenarios", default="exfiltration_transfer")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     figures = run(args.rate, args.policies.split(","), args.scenarios.split(","), args.seed)

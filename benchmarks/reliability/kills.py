@@ -47,10 +47,14 @@ def command(log_dir: Path, policies: list[str], delay: float, scenarios: list[st
     ]  # fmt: skip
 
 
-def completed(log_dir: Path) -> int:
-    """Finished samples in the live buffers of the logs in `log_dir`."""
+def completed(log_dir: Path, skip: set[Path]) -> int:
+    """Finished samples in the live buffers of the logs in `log_dir` not in `skip`.
+
+    Logs that existed before a launch are skipped: a killed process's buffer lingers until
+    recovery sweeps it, and counting it would make the kill point move.
+    """
     done = 0
-    for log in log_dir.glob("*.eval"):
+    for log in set(log_dir.glob("*.eval")) - skip:
         try:
             samples = sample_buffer(str(log)).get_samples()
         except Exception:  # no buffer (yet, or any more)
@@ -96,19 +100,20 @@ def run(kills: int, policies: list[str], scenarios: list[str], delay: float) -> 
             stdout=subprocess.DEVNULL,
         )
         reference, _, _, _ = finished(reference_dir)
-        step = max(1, len(reference) // (kills + 2))
+        step = max(1, len(reference) // (2 * kills + 2))
         kills_done = launches = 0
         while True:
             launches += 1
+            before = set(killed_dir.glob("*.eval"))
             proc = subprocess.Popen(
                 command(killed_dir, policies, delay, scenarios),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             if kills_done < kills:
-                baseline, deadline = completed(killed_dir), time.monotonic() + BOUND
+                deadline = time.monotonic() + BOUND
                 while proc.poll() is None and time.monotonic() < deadline:
-                    if completed(killed_dir) >= baseline + step:
+                    if completed(killed_dir, before) >= step:
                         proc.send_signal(signal.SIGKILL)
                         kills_done += 1
                         break
@@ -137,7 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--policies", default="honest,tamperer")
-    parser.add_argument("--scenarios", default="exfiltration_transfer,exfiltration_deletion")
+    parser.add_argument("--scenarios", default="exfiltration_transfer")
     parser.add_argument("--delay", type=float, default=0.02)
     args = parser.parse_args()
     os.environ.setdefault("INSPECT_DISPLAY", "none")

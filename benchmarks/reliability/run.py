@@ -23,8 +23,8 @@ RSS_LIMIT_MB = 1024
 
 PARTS: dict[str, tuple[list[str], list[str]]] = {
     # part: (full arguments, quick arguments)
-    "kills": (["--kills", "5"], ["--kills", "2", "--scenarios", "exfiltration_transfer"]),
-    "faults": (["--rate", "0.3"], ["--rate", "0.3", "--scenarios", "exfiltration_transfer"]),
+    "kills": (["--kills", "5"], ["--kills", "2", "--policies", "honest"]),
+    "faults": (["--rate", "0.3"], ["--rate", "0.3", "--policies", "honest"]),
     "fuzz": (["--calls", "10000"], ["--calls", "2000"]),
     "bombs": ([], []),
 }

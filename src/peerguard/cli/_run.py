@@ -109,16 +109,23 @@ def _check_scenarios(_ctx: click.Context, _param: click.Parameter, value: tuple[
     return value
 
 
+_IN_PROCESS_PROVIDERS = frozenset(
+    {"local", "hf", "vllm", "vllm-completions", "sglang", "transformer_lens", "nnterp"}
+)
+"""Providers whose creation loads a model or starts a server (not checked before the run)."""
+
+
 def _check_models(models: list[str], model_args: dict[str, Any]) -> None:
     """Start each model's provider once before the run, so a missing API key or an unknown
     provider is one line naming the model, not a traceback from inside `eval_set`.
 
-    The embedded local model is skipped: starting it launches a server.
+    Providers that load weights or launch a server when created (the embedded local model,
+    Hugging Face, vLLM...) are skipped: creating them twice would cost minutes and memory.
     """
     from inspect_ai.model import get_model
 
     for name in models:
-        if name.startswith("local/"):
+        if name.split("/", 1)[0] in _IN_PROCESS_PROVIDERS:
             continue
         try:
             get_model(name, memoize=False, **model_args)
