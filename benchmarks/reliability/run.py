@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -69,11 +70,18 @@ def targets(part: str, f: dict[str, Any], kills: int, calls: int) -> list[str]:
 
 def run_part(part: str, args: list[str]) -> tuple[dict[str, Any], float]:
     start = time.monotonic()
+    # Measure this checkout's code, whatever is installed in the environment.
+    src = str(HERE.parents[1] / "src")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+    }
     done = subprocess.run(
         [sys.executable, str(HERE / f"{part}.py"), *args],
         capture_output=True,
         text=True,
         cwd=HERE,
+        env=env,
     )
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith(PREFIX)]
     if done.returncode != 0 or not lines:
