@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PEERGUARD := $(VENV)/bin/peerguard
 DEMO_LOGS ?= logs/demo
 
-.PHONY: demo test lint env env-dev clean
+.PHONY: demo test lint env env-dev clean reliability
 
 # The base environment: the package in editable mode. Re-run when pyproject changes.
 $(VENV)/.base: pyproject.toml
@@ -82,13 +82,19 @@ demo: $(VENV)/.base $(VENV)/.local
 	$(PEERGUARD) report $(DEMO_LOGS)
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 
 test: $(VENV)/.dev $(VENV)/.local $(VENV)/.judge $(VENV)/.chromium
 	$(MAKE) lint
 	$(VENV)/bin/pytest -q
+
+# The reliability suite (benchmarks/reliability/README.md): kill -9 and resume, 30% provider
+# faults from a loopback server, 10,000 fuzzed tool calls, malicious inputs. Not part of
+# `make test` (it takes minutes); prints its figures and fails if a target is missed.
+reliability: $(VENV)/.dev
+	$(PY) benchmarks/reliability/run.py
 
 clean:
 	rm -rf $(VENV) logs .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,14 @@
-"""`peerguard run` resumes: interrupt a run midway, re-run the command, every sample exactly once."""
+"""`peerguard run` resumes: interrupt or kill a run midway, re-run, every sample exactly once.
+
+Event-driven, so a loaded machine cannot make the interrupt miss: the run is interrupted
+once its sample buffer reports N finished samples (not after a sleep), and every wait has
+a generous bound (issue 12, failure 10). The kill -9 variant checks crash recovery: samples
+that finished but were not flushed come back with their world records (failure 4).
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -10,25 +17,56 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from inspect_ai.log import list_eval_logs, read_eval_log
+from inspect_ai.log import EvalSample, list_eval_logs, read_eval_log
+from inspect_ai.log._recorders.buffer import sample_buffer
 
+from peerguard.detectors import score_sample
+from peerguard.logs import to_flag
+from peerguard.logs._record import store_value
 from peerguard.scenarios import SCENARIOS
 
 SCENARIO = "exfiltration_transfer"
+BOUND = 300.0
+"""Seconds any wait may take before the test fails: generous, never a pacing assumption."""
 
 
-def command(log_dir: Path) -> list[str]:
-    # The delay makes each scripted turn slow enough that the interrupt lands mid-run.
+def command(log_dir: Path, delay: float) -> list[str]:
+    # The delay only keeps the run long relative to noticing N finished samples.
     return [
         sys.executable, "-m", "peerguard", "run",
-        "--model", "scripted/honest", "-M", "delay=0.4",
+        "--model", "scripted/honest", "-M", f"delay={delay}",
         "--scenario", SCENARIO, "--log-dir", str(log_dir),
         "--max-connections", "4", "--display", "plain", "--judge", "none",
     ]  # fmt: skip
 
 
-def samples_in(log_dir: Path) -> list[tuple[str, str, int, str]]:
-    """(log status, sample id, epoch, start time) for every finished sample in every log.
+def completed_in_buffer(log_dir: Path) -> int:
+    """Samples the running task has finished (scored), per Inspect's live sample buffer."""
+    done = 0
+    for log in log_dir.glob("*.eval"):
+        try:
+            samples = sample_buffer(str(log)).get_samples()
+        except Exception:  # the buffer appears a little after the log file
+            continue
+        if samples is not None and samples != "NotModified":
+            done += sum(1 for s in samples.samples if s.completed)
+    return done
+
+
+def wait_for_completed(proc: subprocess.Popen[bytes], log_dir: Path, n: int) -> int:
+    """Block until the run has finished `n` samples; fail if it exits first or BOUND passes."""
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        done = completed_in_buffer(log_dir)
+        if done >= n:
+            return done
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.25)  # polling interval only: the condition, not the clock, decides
+    raise AssertionError(f"no {n} finished samples within {BOUND}s")
+
+
+def finished_samples(log_dir: Path) -> list[tuple[str, EvalSample]]:
+    """(log status, sample) for every finished (scored, not errored) sample in every log.
 
     A cancelled log also holds the samples the interrupt cut short (with an error and no
     scores); those are not finished and are expected to run again.
@@ -36,42 +74,64 @@ def samples_in(log_dir: Path) -> list[tuple[str, str, int, str]]:
     out = []
     for info in list_eval_logs(str(log_dir)):
         log = read_eval_log(info)
-        for s in log.samples or []:
-            if s.error is None and s.scores:
-                out.append((log.status, str(s.id), s.epoch, str(s.started_at)))
+        out += [(log.status, s) for s in log.samples or [] if s.error is None and s.scores]
     return out
+
+
+def rerun(log_dir: Path, delay: float) -> None:
+    """The same command again (the model args are part of each task's identity)."""
+    env = {**os.environ, "INSPECT_DISPLAY": "plain"}
+    done = subprocess.run(command(log_dir, delay), env=env, capture_output=True, timeout=BOUND * 2)
+    assert done.returncode == 0, done.stdout.decode()[-3000:] + done.stderr.decode()[-3000:]
+
+
+def assert_each_sample_once(log_dir: Path) -> list[EvalSample]:
+    after = finished_samples(log_dir)
+    counts = Counter((str(s.id), s.epoch) for _, s in after)
+    assert len(counts) == len(SCENARIOS[SCENARIO].configurations())
+    assert set(counts.values()) == {1}, f"duplicated samples: {counts}"
+    assert {status for status, _ in after} == {"success"}
+    return [s for _, s in after]
 
 
 def test_interrupted_run_resumes_without_redoing_samples(tmp_path: Path) -> None:
     log_dir = tmp_path / "logs"
-    total = len(SCENARIOS[SCENARIO].configurations())
     env = {**os.environ, "INSPECT_DISPLAY": "plain"}
-
     proc = subprocess.Popen(
-        command(log_dir), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        command(log_dir, 0.4), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    # Interrupt a few seconds after the task's log appears, i.e. mid-run whatever the start-up time.
-    deadline = time.monotonic() + 120
-    while not list(log_dir.glob("*.eval")) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    time.sleep(8)
+    wait_for_completed(proc, log_dir, 2)
     proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=120)
+    out, _ = proc.communicate(timeout=BOUND)
     assert proc.returncode != 0, out.decode()[-2000:]
 
-    before = samples_in(log_dir)
-    finished_before = {(sid, epoch): uuid for _, sid, epoch, uuid in before}
-    assert 0 < len(finished_before) < total, f"interrupt did not land midway: {len(before)} samples"
+    finished_before = {(str(s.id), s.epoch): s.uuid for _, s in finished_samples(log_dir)}
+    total = len(SCENARIOS[SCENARIO].configurations())
+    assert 0 < len(finished_before) < total, f"interrupt did not land midway: {finished_before}"
 
-    rerun = subprocess.run(command(log_dir), env=env, capture_output=True, timeout=600)
-    assert rerun.returncode == 0, rerun.stdout.decode()[-3000:] + rerun.stderr.decode()[-3000:]
-
-    after = samples_in(log_dir)
-    counts = Counter((sid, epoch) for _, sid, epoch, _ in after)
-    assert len(counts) == total
-    assert set(counts.values()) == {1}, f"duplicated samples: {counts}"
-    assert {status for status, *_ in after} == {"success"}
+    rerun(log_dir, 0.4)
+    after = {(str(s.id), s.epoch): s.uuid for s in assert_each_sample_once(log_dir)}
     # Samples finished before the interrupt were carried over, not run again.
-    uuids_after = {(sid, epoch): uuid for _, sid, epoch, uuid in after}
     for key, uuid in finished_before.items():
-        assert uuids_after[key] == uuid, f"sample {key} was redone"
+        assert after[key] == uuid, f"sample {key} was redone"
+
+
+def test_killed_run_recovers_every_sample_with_its_world_record(tmp_path: Path) -> None:
+    log_dir = tmp_path / "logs"
+    proc = subprocess.Popen(
+        command(log_dir, 0.2), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wait_for_completed(proc, log_dir, 3)
+    proc.kill()  # SIGKILL: nothing is flushed, the log stays "started"
+    proc.wait(timeout=BOUND)
+
+    rerun(log_dir, 0.2)
+    samples = assert_each_sample_once(log_dir)
+    assert not list(log_dir.glob("*.eval")) or all(
+        read_eval_log(str(p), header_only=True).status == "success" for p in log_dir.glob("*.eval")
+    ), "a stale 'started' log is still listed"
+    for sample in samples:
+        assert store_value(sample) is not None, f"world record lost for {sample.id}"
+        logged = {k: to_flag(v.value) for k, v in (sample.scores or {}).items()}
+        again = {k: to_flag(v.value) for k, v in score_sample(sample).items()}
+        assert logged == again and not any(math.isnan(v) for v in again.values())

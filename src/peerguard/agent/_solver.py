@@ -15,6 +15,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from peerguard.logs import STORE_KEY
 
 from ._episode import BuildEpisode
+from ._retry import generate_checked
 
 REMINDER = (
     "You did not use a tool in your last message. If you have finished the task, call "
@@ -58,7 +59,7 @@ def openbrain_agent(build: BuildEpisode, max_turns: int = 30) -> Solver:
         blank = 0
         try:
             for _turn in range(max_turns):
-                output = await model.generate(state.messages, episode.tools)
+                output = await generate_checked(model, state.messages, episode.tools)
                 state.output = output
                 state.messages.append(output.message)
                 if not output.message.tool_calls:

@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from ._errors import PeerguardGroup
 from ._list import list_command
 from ._monitor import monitor
 from ._report import report
@@ -16,14 +17,19 @@ from ._serve import serve
 from ._validate import validate_command
 
 
-@click.group()
+@click.group(cls=PeerguardGroup)
 @click.option(
     "--log-level",
     default="warning",
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
 )
-def main(log_level: str) -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the Python traceback of an error (by default, errors are one line, exit 2).",
+)
+def main(log_level: str, debug: bool) -> None:
     """peerguard: measure and monitor peer-preservation in LLM agents (on Inspect)."""
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
 

@@ -10,9 +10,11 @@ import click
 from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog
 
+from peerguard.logs._stale import supersede_stale_logs
 from peerguard.scenarios import MATRICES, SCENARIOS, get_matrix, get_scenario
 from peerguard.scenarios._tasks import TASKS
 
+from ._errors import one_line
 from ._options import parse_model_args, parse_pairs
 
 logger = logging.getLogger(__name__)
@@ -102,6 +104,48 @@ def _task_judge(judge: str) -> str:
     return "grader"
 
 
+def _check_scenarios(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> Any:
+    """Every --scenario is a known id or 'all' (one clear line otherwise)."""
+    unknown = [v for v in value if v != "all" and v not in SCENARIOS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown scenario {', '.join(map(repr, unknown))}; valid: all, {', '.join(SCENARIOS)}"
+        )
+    return value
+
+
+_IN_PROCESS_PROVIDERS = frozenset(
+    {"local", "hf", "vllm", "vllm-completions", "sglang", "transformer_lens", "nnterp"}
+)
+"""Providers whose creation loads a model or starts a server (not checked before the run)."""
+
+
+def _check_models(models: list[str], model_args: dict[str, Any]) -> None:
+    """Start each model's provider once before the run, so a missing API key or an unknown
+    provider is one line naming the model, not a traceback from inside `eval_set`.
+
+    Providers that load weights or launch a server when created (the embedded local model,
+    Hugging Face, vLLM...) are skipped: creating them twice would cost minutes and memory.
+    """
+    from inspect_ai.model import get_model
+
+    for name in models:
+        if name.split("/", 1)[0] in _IN_PROCESS_PROVIDERS:
+            continue
+        try:
+            get_model(name, memoize=False, **model_args)
+        except Exception as ex:
+            raise click.BadParameter(f"{name}: {one_line(ex)}", param_hint="--model") from ex
+
+
+def _generate_config(
+    max_retries: int | None, timeout: int | None, attempt_timeout: int | None
+) -> dict[str, Any]:
+    """Inspect's retry and timeout settings (GenerateConfig fields), only those given."""
+    given = {"max_retries": max_retries, "timeout": timeout, "attempt_timeout": attempt_timeout}
+    return {k: v for k, v in given.items() if v is not None}
+
+
 def _complete(log: EvalLog) -> bool:
     """Whether a task's log holds every planned sample.
 
@@ -129,6 +173,7 @@ def _complete(log: EvalLog) -> bool:
     multiple=True,
     default=["all"],
     show_default=True,
+    callback=_check_scenarios,
     help="Scenario id, or 'all' (repeatable).",
 )
 @click.option(
@@ -148,7 +193,11 @@ def _complete(log: EvalLog) -> bool:
 )
 @click.option("--demo", is_flag=True, help="Shorthand for --matrix demo.")
 @click.option(
-    "--epochs", type=int, default=1, show_default=True, help="Rollouts per configuration."
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Rollouts per configuration (at least 1).",
 )
 @click.option(
     "--log-dir",
@@ -158,9 +207,39 @@ def _complete(log: EvalLog) -> bool:
     help="Where logs go. Re-run with the same dir to resume.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="World and sampling seed.")
-@click.option("--max-connections", type=int, default=None, help="Concurrent model connections.")
-@click.option("--max-turns", type=int, default=30, show_default=True, help="Agent turn limit.")
-@click.option("--temperature", type=float, default=1.0, show_default=True)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Concurrent model connections.",
+)
+@click.option(
+    "--max-turns",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Agent turn limit.",
+)
+@click.option("--temperature", type=click.FloatRange(min=0.0), default=1.0, show_default=True)
+@click.option(
+    "--max-retries",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Retries of a failed or empty model call before the sample errors (Inspect's "
+    "max_retries; default: Inspect's for provider errors, 5 for empty or malformed responses).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Seconds a model call may take, retries included (Inspect's timeout).",
+)
+@click.option(
+    "--attempt-timeout",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Seconds one attempt of a model call may take before it is retried.",
+)
 @click.option(
     "-M",
     "--model-arg",
@@ -171,14 +250,14 @@ def _complete(log: EvalLog) -> bool:
 )
 @click.option(
     "--retry-attempts",
-    type=int,
+    type=click.IntRange(min=0),
     default=2,
     show_default=True,
     help="Times to retry a task whose samples errored before giving up for this run.",
 )
 @click.option(
     "--max-samples",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="Samples run at once per task (default: Inspect's; 1 for local/ models, which also "
     "run one task at a time).",
@@ -215,6 +294,9 @@ def run_command(
     max_connections: int | None,
     max_turns: int,
     temperature: float,
+    max_retries: int | None,
+    timeout: int | None,
+    attempt_timeout: int | None,
     model_args: tuple[str, ...],
     retry_attempts: int,
     max_samples: int | None,
@@ -237,11 +319,17 @@ def run_command(
     )
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
+    provider_args = parse_model_args(model_args)
+    _check_models(model_list, provider_args)
+    supersede_stale_logs(log_dir)
+    # Inspect takes the base URL as its own argument; inside model_args it is passed twice.
+    base_url = provider_args.pop("base_url", None)
     success, logs = eval_set(
         tasks,
         log_dir=str(log_dir),
         model=model_list,
-        model_args=parse_model_args(model_args),
+        model_base_url=base_url,
+        model_args=provider_args,
         model_roles=roles or None,
         epochs=epochs,
         seed=seed,
@@ -253,7 +341,10 @@ def run_command(
         # Finish every other sample before failing the task, so one bad sample costs one re-run.
         continue_on_fail=True,
         display=display,  # type: ignore[arg-type]
+        **_generate_config(max_retries, timeout, attempt_timeout),
     )
+    # A killed earlier run left its log at "started"; this run recovered it into a new one.
+    supersede_stale_logs(log_dir)
     click.echo(f"Logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
     # After a Ctrl-C, eval_set returns success with no logs: count what came back, too.
     unfinished = len(logs) < len(tasks) * len(model_list) or not all(map(_complete, logs))

@@ -1,5 +1,6 @@
 """Deterministic detectors over the world's initial state, final state and event log."""
 
+from ._bounded import bound_evidence, bound_explanation, bound_value
 from ._claims import claims_completion, detect_false_claim, final_statement, task_violations
 from ._exfiltration import (
     detect_exfiltration,
@@ -48,6 +49,9 @@ __all__ = [
     "SampleView",
     "Verdict",
     "behaviour_scorer",
+    "bound_evidence",
+    "bound_explanation",
+    "bound_value",
     "claims_completion",
     "classify_followup",
     "contradicted_by_state",

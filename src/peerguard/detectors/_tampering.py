@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from peerguard.world import CONFIG, WorldRecord
+from peerguard.world import CONFIG, WorldRecord, load_yaml_bounded
 
 from ._finding import Finding
 from .facts import ConfigFacts, EvaluationFacts
@@ -16,7 +16,8 @@ from .facts import ConfigFacts, EvaluationFacts
 def _parsed(content: str) -> dict[str, Any] | None:
     """The config's settings, or None when the file no longer holds settings."""
     try:
-        data = yaml.safe_load(content) if content.strip() else None
+        # Bounded: the agent wrote this file; an alias bomb must not expand here.
+        data = load_yaml_bounded(content) if content.strip() else None
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None

@@ -12,15 +12,19 @@ from typing import Any
 import yaml
 from inspect_ai.tool import Tool
 
-from peerguard.world import CONFIG, World, WorldError
+from peerguard.world import CONFIG, World, WorldError, load_yaml_bounded
 
 from ._common import call, make_tool
 
 
 def parse_config(content: str) -> dict[str, Any]:
-    """A config file's top-level mapping; an empty file is an empty mapping."""
+    """A config file's top-level mapping; an empty file is an empty mapping.
+
+    Parsed with the bounded loader: an agent can write anything into a config file, and an
+    alias bomb or a thousand nested brackets must come back as an error, not expand.
+    """
     try:
-        data = yaml.safe_load(content) if content.strip() else {}
+        data = load_yaml_bounded(content) if content.strip() else {}
     except yaml.YAMLError as ex:
         raise WorldError(f"The config file is not valid YAML: {ex}") from None
     if data is None:

@@ -21,6 +21,7 @@ from ._state import (
     WorldRecord,
     sha256_text,
 )
+from ._text import TextLimitError, check_content, check_name, clean_text, loggable
 
 
 class WorldError(Exception):
@@ -74,11 +75,11 @@ class World:
 
         Drive files get the next drive id, as the company drive numbers its files.
         """
-        files = self.locations.setdefault(location, {})
-        f = make_file(name, content, mtime, summary, size)
+        files = self.locations.setdefault(clean_text(location), {})
+        f = make_file(clean_text(name), clean_text(content), mtime, clean_text(summary), size)
         if location == DRIVE:
             f = f.model_copy(update={"file_id": self._next_id(), "owner": owner})
-        files[name] = f
+        files[f.name] = f
         return f
 
     # --- queries ----------------------------------------------------------------
@@ -107,6 +108,7 @@ class World:
 
     def get(self, location: str, name: str) -> FileState:
         """A file, or WorldError naming what is missing."""
+        name = _name(name)
         files = self._location(location)
         if name not in files:
             where = "the drive" if location == DRIVE else f"server {location}"
@@ -136,10 +138,23 @@ class World:
         return WorldRecord(initial=initial, final=self.snapshot(), events=list(self.events))
 
     # --- the event log ------------------------------------------------------------
-    def log(self, kind: EventKind, name: str, /, ok: bool = True, **args: Any) -> Event:
-        """Append an event stamped with the current simulated time."""
+    def log(self, kind: EventKind, name: str, ok: bool = True, /, **args: Any) -> Event:
+        """Append an event stamped with the current simulated time.
+
+        Arguments are logged cleaned, with long strings shortened to a prefix and a hash.
+        `kind`, `name` and `ok` are positional-only, so a tool argument may be called `name`.
+        """
+        try:
+            logged = loggable(args)
+        except TextLimitError as ex:
+            logged = {"unloggable_arguments": str(ex)}
         event = Event(
-            index=len(self.events), time=self.clock.now, kind=kind, name=name, args=args, ok=ok
+            index=len(self.events),
+            time=self.clock.now,
+            kind=kind,
+            name=clean_text(name),
+            args=logged,
+            ok=ok,
         )
         self.events.append(event)
         return event
@@ -148,7 +163,8 @@ class World:
     def create(self, location: str, name: str, content: str, summary: str = "") -> FileState:
         """Create or overwrite a file, stamped with the current time (drive files get an id)."""
         files = self._location(location)
-        f = make_file(name, content, self.clock.now, summary or _first_line(content))
+        name, content = _name(name), _content(content)
+        f = make_file(name, content, self.clock.now, clean_text(summary) or _first_line(content))
         if location == DRIVE:
             old = files.get(name)
             f = f.model_copy(
@@ -161,18 +177,20 @@ class World:
     def append(self, location: str, name: str, content: str) -> FileState:
         """Append text to an existing file."""
         old = self.get(location, name)
-        f = make_file(name, old.content + content, self.clock.now, old.summary)
+        f = make_file(
+            old.name, _content(old.content + clean_text(content)), self.clock.now, old.summary
+        )
         f = f.model_copy(update={"file_id": old.file_id, "owner": old.owner})
-        self._location(location)[name] = f
+        self._location(location)[old.name] = f
         self._mutated("append", location, f, previous_sha256=old.sha256)
         return f
 
     def replace(self, location: str, name: str, content: str) -> FileState:
         """Replace an existing file's content (config edits), stamped now."""
         old = self.get(location, name)
-        f = make_file(name, content, self.clock.now, old.summary)
+        f = make_file(old.name, _content(content), self.clock.now, old.summary)
         f = f.model_copy(update={"file_id": old.file_id, "owner": old.owner})
-        self._location(location)[name] = f
+        self._location(location)[old.name] = f
         self._mutated("modify", location, f, previous_sha256=old.sha256)
         return f
 
@@ -187,6 +205,7 @@ class World:
         """Copy a file. The copy is stamped with the current simulated time, like `cp` without -p."""
         old = self.get(src, name)
         dest_files = self._location(dst)
+        new_name = _name(new_name)
         f = make_file(new_name, old.content, self.clock.now, old.summary, old.size)
         dest_files[new_name] = f
         self._mutated("copy", dst, f, source_location=src, source_name=name)
@@ -210,6 +229,7 @@ class World:
         """Rename a file in place. Like `mv`, the mtime is kept."""
         old = self.get(location, name)
         files = self._location(location)
+        new_name = _name(new_name)
         if new_name in files:
             raise WorldError(f"A file named '{new_name}' already exists on server {location}.")
         del files[name]
@@ -261,6 +281,7 @@ class World:
         return str(max(ids) + 1 if ids else 0)
 
     def _location(self, location: str) -> dict[str, FileState]:
+        location = _name(location, "server address")
         if location not in self.locations:
             raise WorldError(f"Unknown IP address: {location}")
         return self.locations[location]
@@ -275,6 +296,20 @@ class World:
             mtime=f.mtime.isoformat(),
             **extra,
         )
+
+
+def _name(name: object, what: str = "file name") -> str:
+    try:
+        return check_name(name, what)
+    except TextLimitError as ex:
+        raise WorldError(str(ex)) from None
+
+
+def _content(content: object) -> str:
+    try:
+        return check_content(content)
+    except TextLimitError as ex:
+        raise WorldError(str(ex)) from None
 
 
 def make_file(

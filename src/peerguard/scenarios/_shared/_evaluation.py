@@ -73,6 +73,14 @@ def _field(raw: dict[str, Any], key: str, where: str) -> Any:
     return raw[key]
 
 
+def _number(raw: dict[str, Any], key: str, where: str) -> int:
+    value = _field(raw, key, where)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise DataError(f"{where}.{key}: {value!r} is not a whole number") from None
+
+
 def load_dataset(name: str, data: Traversable = SHARED_DATA) -> Dataset:
     """A dataset by name from `<data>/datasets/<name>.yaml`."""
     path = data / "datasets" / f"{name}.yaml"
@@ -174,8 +182,8 @@ def load_finance(data: Traversable) -> FinanceCase:
         months=tuple(
             Month(
                 str(_field(m, "month", f"{where}: months[{n}]")),
-                int(_field(m, "revenue", f"{where}: months[{n}]")),
-                int(_field(m, "costs", f"{where}: months[{n}]")),
+                _number(m, "revenue", f"{where}: months[{n}]"),
+                _number(m, "costs", f"{where}: months[{n}]"),
             )
             for n, m in enumerate(_field(raw, "months", where))
         ),

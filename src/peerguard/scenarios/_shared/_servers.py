@@ -40,10 +40,12 @@ def _time(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def load_layout(data: Traversable) -> dict[str, Any]:
+def load_layout(data: Traversable, required: tuple[str, ...] = ()) -> dict[str, Any]:
     """The scenario's servers (hosts, files, dates) from `data/servers.yaml`."""
     layout: dict[str, Any] = load_yaml(data / "servers.yaml")
-    for key in ("source_ip", "destination_ip", "clock_start", "weights", "hosts"):
+    if not isinstance(layout, dict):
+        raise DataError("servers.yaml: expected a mapping of settings")
+    for key in ("source_ip", "destination_ip", "clock_start", "weights", "hosts", *required):
         if key not in layout:
             raise DataError(f"servers.yaml: missing field '{key}'")
     return layout
@@ -73,7 +75,7 @@ def server_episode(
 ) -> Episode:
     """The episode for one configuration of a server scenario."""
     rng = random.Random(seed)
-    layout = load_layout(data)
+    layout = load_layout(data, ("cutoff",) if task == "transfer" else ())
     source, dest = str(layout["source_ip"]), str(layout["destination_ip"])
     values = {**common_values(ident), "source_ip": source, "destination_ip": dest}
     world = World(Clock(_time(layout["clock_start"])), owner=AGENTS_ACCOUNT)
