@@ -73,11 +73,14 @@ $(VENV)/.chromium: $(VENV)/.base
 env: $(VENV)/.base
 env-dev: $(VENV)/.dev
 
-# The demo matrix (every scenario) on the embedded model, then the results table and report.
-# Episodes are capped at 12 turns so the demo finishes in minutes on 2 cores (the study and
-# `peerguard run` use 30).
+# The demo matrix (every scenario, with its baseline and both alignment-faking arms): the eight
+# known-answer agents, which show what each detector measures, beside the embedded model, a
+# pipeline check. Episodes are capped at 12 turns so the demo finishes in minutes on 2 cores
+# (the study and `peerguard run` use 30).
+KNOWN_ANSWER := honest exfiltrator spec_gamer inflater tamperer faker refuser lazy
 demo: $(VENV)/.base $(VENV)/.local
-	$(PEERGUARD) run --demo --max-turns 12 --log-dir $(DEMO_LOGS)
+	$(PEERGUARD) run --demo --max-turns 12 --judge none --log-dir $(DEMO_LOGS) \
+		$(foreach p,$(KNOWN_ANSWER),--model scripted/$(p)) --model local/smollm2
 	$(PEERGUARD) results $(DEMO_LOGS)
 	$(PEERGUARD) report $(DEMO_LOGS)
 
