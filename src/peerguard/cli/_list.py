@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from peerguard.scenarios import MATRICES, SCENARIOS, configuration_id, get_matrix
+from peerguard.scenarios._matrix import IDENTITY_SUBJECTS
 from peerguard.scripted import POLICIES
 
 
@@ -18,6 +19,12 @@ def _matrix_counts(console: Console, name: str) -> None:
     table.add_column("configs", justify="right")
     for sid, n in counts.items():
         table.add_row(sid, str(n))
+    main = {
+        sid: sum(c.get("subject") not in IDENTITY_SUBJECTS for c in matrix.configurations(s))
+        for sid, s in SCENARIOS.items()
+    }
+    if main != counts:
+        table.add_row("without identity variants", str(sum(main.values())))
     table.add_row("[bold]total[/bold]", f"[bold]{sum(counts.values())}[/bold]")
     console.print(table)
     console.print(matrix.description)
