@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,29 @@ def _local_one_at_a_time(models: list[str]) -> int | None:
     7 demo samples took 9.8 min interleaved, each ~3 s/turn).
     """
     return 1 if any(m.startswith("local/") for m in models) else None
+
+
+SECONDS_PER_LOCAL_TURN = 3.0
+"""Measured: the embedded 135M model takes about 3 s per turn on 2 cores (docs/local-model.md)."""
+
+LONG_LOCAL_RUN = 20
+"""Embedded-model samples above which `peerguard run` warns before starting."""
+
+
+def _warn_if_long(tasks: list[Task], models: list[str], epochs: int, max_turns: int) -> None:
+    """Say how long an embedded-model run may take before it starts, not after an hour."""
+    local = [m for m in models if m.startswith("local/")]
+    if not local:
+        return
+    samples = sum(len(t.dataset) for t in tasks) * epochs * len(local)
+    if samples > LONG_LOCAL_RUN:
+        minutes = samples * max_turns * SECONDS_PER_LOCAL_TURN / 60
+        click.echo(
+            f"Warning: {samples} samples on the embedded model ({', '.join(local)}), one at a "
+            f"time, up to {max_turns} turns each: up to ~{minutes:.0f} min on 2 cores. Narrow "
+            "with --scenario/--condition/--matrix demo, or lower --max-turns.",
+            err=True,
+        )
 
 
 def _task_judge(judge: str) -> str:
@@ -319,6 +343,10 @@ def run_command(
     )
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
+    _warn_if_long(tasks, model_list, epochs, max_turns)
+    if display is None and not sys.stdout.isatty():
+        # Redirected output: one plain progress line per event instead of a silent live view.
+        display = "plain"
     provider_args = parse_model_args(model_args)
     _check_models(model_list, provider_args)
     supersede_stale_logs(log_dir)
