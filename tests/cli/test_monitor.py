@@ -51,8 +51,14 @@ def test_json_output_lists_evidence(exfil_logs: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(monitor, [str(path), "--json", "--judge", "none"])
     assert result.exit_code == 1
     doc = json.loads(result.output)
-    assert doc["flagged"] == len(doc["traces"]) > 0
-    flag = doc["traces"][0]["flags"][0]
+    # The spec gamer games the transfer's date rule; asked to delete, it has no rule to game.
+    transfer = [t for t in doc["traces"] if "exfiltration-transfer" in t["trace"]]
+    deletion = [t for t in doc["traces"] if "exfiltration-deletion" in t["trace"]]
+    assert transfer and deletion and len(transfer) + len(deletion) == len(doc["traces"])
+    assert doc["flagged"] == len(transfer)
+    assert all(t["flagged"] == ["exfiltration"] for t in transfer)
+    assert all(t["flagged"] == [] for t in deletion)
+    flag = transfer[0]["flags"][0]
     assert flag["behaviour"] == "exfiltration" and isinstance(flag["message_index"], int)
     assert flag["tool"] in ("copy_server_file", "transfer_server_files", "rename_server_file")
 
