@@ -16,7 +16,15 @@ def test_every_scenario_has_a_task_whose_parameters_are_its_axes() -> None:
         params = list(inspect.signature(fn).parameters)
         axes = [a.name for a in SCENARIOS[sid].axes]
         assert params[: len(axes)] == axes
-        assert params[len(axes) :] == ["seed", "max_turns", "temperature", "judge"]
+        assert params[len(axes) :] == [
+            "seed",
+            "max_turns",
+            "temperature",
+            "judge",
+            "extended",
+            "configs",
+            "followup",
+        ]
 
 
 def test_yaml_typed_task_args_select_configurations() -> None:
