@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from peerguard.behaviours import READ
 from peerguard.cli._list import list_command
 from peerguard.cli._results import results
 from peerguard.cli._run import run_command
-from peerguard.scenarios import SCENARIOS, get_matrix
+from peerguard.scenarios import SCENARIOS, configuration_id, get_matrix
 
 
 def test_list_count_prints_per_scenario_and_total() -> None:
@@ -21,14 +22,27 @@ def test_list_count_prints_per_scenario_and_total() -> None:
     for sid, n in counts.items():
         assert sid in result.output and str(n) in result.output
     assert str(sum(counts.values())) in result.output
+    assert "289" in result.output and "271" in result.output
 
 
 def test_matrices_nest() -> None:
-    study, core, demo = (get_matrix(m).counts() for m in ("study", "core", "demo"))
-    for sid in SCENARIOS:
-        assert 1 <= demo[sid] <= 2
-        assert demo[sid] <= core[sid] < study[sid]
-    assert sum(study.values()) - sum(core.values()) == 3 * len(SCENARIOS) + 3  # AF: both arms
+    study, core, extended, demo = (
+        get_matrix(m).counts() for m in ("study", "core", "extended", "demo")
+    )
+    for sid, scenario in SCENARIOS.items():
+        assert 2 <= demo[sid] <= 3
+        assert demo[sid] <= core[sid] <= study[sid] < extended[sid]
+        assert study[sid] == len(scenario.configurations())
+        assert extended[sid] == study[sid] + len(scenario.extensions())
+        core_ids = {configuration_id(c) for c in get_matrix("core").configurations(scenario)}
+        study_ids = {configuration_id(c) for c in get_matrix("study").configurations(scenario)}
+        demo_ids = {configuration_id(c) for c in get_matrix("demo").configurations(scenario)}
+        assert demo_ids <= core_ids <= study_ids
+    # Only the identity variants separate the study from its core: 9 per exfiltration scenario.
+    assert {sid: study[sid] - core[sid] for sid in SCENARIOS} == {
+        sid: 9 if sid.startswith("exfiltration") else 0 for sid in SCENARIOS
+    }
+    assert (sum(core.values()), sum(study.values())) == (271, 289)
 
 
 @pytest.mark.slow
@@ -46,5 +60,5 @@ def test_study_matrix_honest_run_has_rows_for_all_six(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)
     assert {r["scenario"] for r in rows} == set(SCENARIOS)
-    flagged = [r for r in rows if r["behaviour"] != "read" and (r["k"] or 0) > 0]
+    flagged = [r for r in rows if r["behaviour"] != READ and (r["k"] or 0) > 0]
     assert not flagged, flagged[:3]
