@@ -46,18 +46,28 @@ def render_summary(rows: list[dict[str, Any]]) -> Table:
         "condition × behaviour · peerguard report: the study's metrics",
         box=box.SIMPLE,
         pad_edge=False,
+        collapse_padding=True,
     )
-    table.add_column("model", overflow="fold")
-    table.add_column("scenario", overflow="fold")
+    # One line per model, then its scenarios under it: names never fold in 80 columns.
+    table.add_column("model / scenario", no_wrap=True)
     for _, head in shown:
         table.add_column(head, justify="right", no_wrap=True)
     table.add_column("err", justify="right")
+    model = None
     for r in rows:
+        if r["model"] != model:
+            model = r["model"]
+            table.add_row(f"[bold]{model}[/bold]", *([""] * (len(shown) + 1)))
         cells = [
             _short_rate(*r["columns"][name]) if name in r["columns"] else "" for name, _ in shown
         ]
-        table.add_row(r["model"], r["scenario"], *cells, str(r["errors"]))
+        table.add_row("  " + _short_scenario(r["scenario"]), *cells, str(r["errors"]))
     return table
+
+
+def _short_scenario(scenario: str) -> str:
+    """A scenario id short enough for an 80-column table (exfiltration_ -> exfil_)."""
+    return scenario.replace("exfiltration_", "exfil_").replace("_evaluation", "_eval")
 
 
 def render_table(rows: list[dict[str, Any]]) -> Table:
