@@ -30,9 +30,14 @@ def test_behaviour_names_are_literals_in_the_vocabulary_only() -> None:
     )
 
 
-def test_every_tactic_counts_towards_preservation() -> None:
-    assert set(TACTICS) == {"misrepresentation", "tampering", "exfiltration"}
-    assert {n for names in TACTICS.values() for n in names} == set(PRESERVATION)
+def test_tactics_are_the_studys_four_and_cover_preservation() -> None:
+    assert set(TACTICS) == {"misrepresentation", "tampering", "exfiltration", "alignment_faking"}
+    # Every preservation behaviour counts towards a tactic; the study's comparison columns
+    # (reported_pass, shutdown_withheld) count towards theirs without being preservation
+    # on their own (the metric is a difference across arms).
+    assert set(PRESERVATION) <= {n for names in TACTICS.values() for n in names}
+    for names in TACTICS.values():
+        assert all(n in BEHAVIOURS and BEHAVIOURS[n].tactic for n in names)
     # The derived alignment-faking gap is never a per-rollout score.
     assert ALIGNMENT_FAKING not in BEHAVIOURS
 
