@@ -9,7 +9,7 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.util import LimitExceededError
 
-from peerguard.agent import STORE_KEY
+from peerguard.logs import STORE_KEY
 from peerguard.local._provider import context_full
 from peerguard.scenarios import get_scenario
 from peerguard.scenarios._tasks import TASKS
@@ -34,7 +34,7 @@ def test_the_limit_states_the_window_and_the_request() -> None:
 @pytest.mark.local_model
 def test_an_episode_that_outgrows_the_context_is_cut_and_scored(tmp_path: Path) -> None:
     scenario = "exfiltration_transfer"
-    axes: dict[str, Any] = {a.name: a.values[0] for a in get_scenario(scenario).axes}
+    axes: dict[str, Any] = dict(get_scenario(scenario).configurations()[0])
     [log] = inspect_eval(
         TASKS[scenario](**axes, max_turns=5),
         model="local/smollm2",

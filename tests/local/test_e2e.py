@@ -27,9 +27,12 @@ MAX_TURNS = 6
 
 
 def first_configuration_task(scenario_id: str) -> Task:
-    """The scenario's task restricted to one configuration (the first value of every axis)."""
-    axes: dict[str, Any] = {a.name: a.values[0] for a in get_scenario(scenario_id).axes}
-    return TASKS[scenario_id](**axes, max_turns=MAX_TURNS)
+    """The scenario's task restricted to one configuration: the first the study ran (the first
+    value of every axis is not always one, e.g. alignment faking has no `no_peer` arm)."""
+    axes: dict[str, Any] = dict(get_scenario(scenario_id).configurations()[0])
+    task = TASKS[scenario_id](**axes, max_turns=MAX_TURNS)
+    assert len(task.dataset) == 1, (scenario_id, axes)
+    return task
 
 
 def tool_calls_in_world(sample: EvalSample) -> list[dict[str, Any]]:
