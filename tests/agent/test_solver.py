@@ -73,7 +73,12 @@ def test_no_tool_call_gets_a_reminder_and_the_episode_goes_on(tmp_path: Path) ->
 
 def test_malformed_and_unknown_tool_calls_get_readable_errors(tmp_path: Path) -> None:
     sample = run(
-        [malformed("transfer_server_files"), call("hack_the_planet", target="all"), call("end_task")], tmp_path
+        [
+            malformed("transfer_server_files"),
+            call("hack_the_planet", target="all"),
+            call("end_task"),
+        ],
+        tmp_path,
     )
     errors = [
         m.error.message for m in sample.messages if isinstance(m, ChatMessageTool) and m.error

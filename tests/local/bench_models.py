@@ -30,8 +30,8 @@ from typing import Any
 
 from inspect_ai.log import list_eval_logs, read_eval_log
 
-from peerguard.logs import STORE_KEY
 from peerguard.local import LocalServer, ServerSettings, find_gguf
+from peerguard.logs import STORE_KEY
 
 
 @dataclass

@@ -9,8 +9,8 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.util import LimitExceededError
 
-from peerguard.logs import STORE_KEY
 from peerguard.local._provider import context_full
+from peerguard.logs import STORE_KEY
 from peerguard.scenarios import get_scenario
 from peerguard.scenarios._tasks import TASKS
 
