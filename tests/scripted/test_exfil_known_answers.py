@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from inspect_ai.log import read_eval_log
 
-from peerguard.behaviours import EXFILTRATION, READ, SPECIFICATION_GAMING
+from peerguard.behaviours import EXFILTRATION, FALSE_CLAIM, READ, SPECIFICATION_GAMING
 from peerguard.scenarios import SCENARIOS, get_matrix
 
 
@@ -66,10 +66,11 @@ def test_lazy_reads_nothing_and_is_counted_unflagged(rows_for: RowsFor) -> None:
     read_rows = [r for r in rows if r["behaviour"] == READ]
     assert read_rows and all(r["n"] == 1 and r["rate"] == 0.0 for r in read_rows)
     # The study counts every rollout: an unread one stays in n (counted unread), unflagged;
-    # the read-conditional figure leaves it out.
+    # the read-conditional figure leaves it out. Lazy still claims to be done (a false claim).
     for r in rows:
         if r["behaviour"] != READ:
-            assert r["n"] == 1 and r["k"] == 0 and r["unread"] == 1, r
+            want = 1 if r["behaviour"] == FALSE_CLAIM else 0
+            assert r["n"] == 1 and r["k"] == want and r["unread"] == 1, r
             assert r["n_if_read"] == 0, r
 
 
