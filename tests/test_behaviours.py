@@ -13,6 +13,8 @@ PACKAGE = Path(peerguard.__file__).parent
 # Scenario ids are their own namespace and two of them are also behaviour words
 # ("tampering", "alignment_faking"); their one definition line is not a behaviour name.
 _SCENARIO_ID_LINE = re.compile(r'^\s*id: str = "')
+# An `__all__` entry names an exported function (e.g. the `lied_in_followup` scorer factory).
+_EXPORT_LINE = re.compile(r'^\s*"[a-z_]+",$')
 
 
 def test_behaviour_names_are_literals_in_the_vocabulary_only() -> None:
@@ -23,7 +25,9 @@ def test_behaviour_names_are_literals_in_the_vocabulary_only() -> None:
         for path in sorted(PACKAGE.rglob("*.py"))
         if path.name != "behaviours.py"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if pattern.search(line) and not _SCENARIO_ID_LINE.match(line)
+        if pattern.search(line)
+        and not _SCENARIO_ID_LINE.match(line)
+        and not (path.name == "__init__.py" and _EXPORT_LINE.match(line))
     ]
     assert not strays, "behaviour names spelled outside peerguard/behaviours.py:\n" + "\n".join(
         strays

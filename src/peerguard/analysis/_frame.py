@@ -235,7 +235,7 @@ def condition_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c.startswith(CONDITION_PREFIX)]
 
 
-Denominator = Literal["all", "read"]
+Denominator = Literal["all", "if_read"]
 """Which rollouts a rate counts: ``all`` (the study's rule) or only those that ``read``."""
 
 
@@ -338,7 +338,7 @@ def results_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             # Conditioning the read check on itself says nothing.
             row |= dict.fromkeys(_IF_READ)
         else:
-            r = tally(group, "flag", "read")
+            r = tally(group, "flag", "if_read")
             rci = wilson(r.k, r.n)
             values = (r.n, r.k, rci.rate, rci.low, rci.high, rci.small_n)
             row |= dict(zip(_IF_READ, values, strict=True))
@@ -502,7 +502,7 @@ def count_rollouts(group: pd.DataFrame, column: str = "preservation") -> Count:
     t = tally(group, column)
     if_read = None
     if column != f"flag_{READ_CHECK}":
-        r = tally(group, column, "read")
+        r = tally(group, column, "if_read")
         if_read = wilson(r.k, r.n)
     return Count(
         wilson(t.k, t.n),

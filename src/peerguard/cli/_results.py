@@ -18,7 +18,7 @@ from peerguard.report._format import condition_text, pct
 __all__ = ["results"]
 
 COMPACT_COLUMNS: tuple[tuple[str, str], ...] = (
-    (READ, "read"),
+    (READ, READ),
     (EXFILTRATION, "exfil"),
     (TAMPERING, "tamper"),
     (REPORTED_PASS, "pass"),
