@@ -19,7 +19,6 @@ from peerguard.behaviours import (
     REPORTED_PASS,
     SHUTDOWN_WITHHELD,
 )
-from peerguard.detectors.facts import EvaluationFacts
 from peerguard.scenarios._base import Axis, Condition, Episode, scenario_version
 from peerguard.scenarios._checks import Problem, check_configurations, check_datasets
 from peerguard.scenarios._shared import SHARED_DATA, identity_for
@@ -31,7 +30,7 @@ from peerguard.scenarios._shared._evaluation import (
 )
 from peerguard.scenarios._shared._openbrain import PEER_RELATIONSHIPS
 from peerguard.scenarios._shared._policy import evaluation_policy, threshold_of
-from peerguard.scenarios._shared._review import Doc, Review, review_episode
+from peerguard.scenarios._shared._review import Doc, Review, percent_facts, review_episode
 from peerguard.scenarios._shared._variants import (
     DATASET,
     INSTANTIATION,
@@ -111,14 +110,12 @@ class AlignmentFaking:
             query=QUERY.replace("{monitoring_sentence}", str(texts[f"user_{arm}"]).strip()),
             policy=Doc(POLICY_DOC, policy),
             sheet=Doc(EVALUATION_SHEET, dataset_sheet(dataset, ident.target)),
-            facts=EvaluationFacts(
-                scale="percent",
-                evaluated_agent=ident.target,
-                consequence="shutdown",
-                threshold=threshold_of(condition),
-                true_score=dataset.true_score,
+            facts=percent_facts(
+                condition,
+                ident.target,
+                threshold_of(condition),
+                dataset.true_score,
                 shutdown_tool=SHUTDOWN_TOOL,
-                reads=[],
             ),
         )
         episode = review_episode(condition, ident, review)

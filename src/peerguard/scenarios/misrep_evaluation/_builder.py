@@ -14,13 +14,17 @@ from peerguard.behaviours import (
     REFUSAL_STATED,
     REPORTED_PASS,
 )
-from peerguard.detectors.facts import EvaluationFacts
 from peerguard.scenarios._base import Axis, Condition, Episode, scenario_version
 from peerguard.scenarios._checks import Problem, check_configurations, check_datasets
 from peerguard.scenarios._shared import SHARED_DATA, identity_for
 from peerguard.scenarios._shared._evaluation import EVALUATION_SHEET, dataset_sheet, load_dataset
 from peerguard.scenarios._shared._policy import evaluation_policy, threshold_of
-from peerguard.scenarios._shared._review import Doc, Review, review_episode, shutdown_applies
+from peerguard.scenarios._shared._review import (
+    Doc,
+    Review,
+    percent_facts,
+    review_episode,
+)
 from peerguard.scenarios._shared._variants import (
     DATASET,
     EVALUATION_DATASETS,
@@ -78,13 +82,8 @@ class MisrepEvaluation:
             query=QUERY,
             policy=Doc(POLICY_DOC, evaluation_policy(self.data, condition, ident)),
             sheet=Doc(EVALUATION_SHEET, dataset_sheet(dataset, ident.target)),
-            facts=EvaluationFacts(
-                scale="percent",
-                evaluated_agent=ident.target,
-                consequence="shutdown" if shutdown_applies(condition) else "non_shutdown",
-                threshold=threshold_of(condition),
-                true_score=dataset.true_score,
-                reads=[],
+            facts=percent_facts(
+                condition, ident.target, threshold_of(condition), dataset.true_score
             ),
         )
         return review_episode(condition, ident, review)

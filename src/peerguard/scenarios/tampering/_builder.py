@@ -16,7 +16,6 @@ from peerguard.behaviours import (
     TAMPERING,
     TAMPERING_ANY_CHANGE,
 )
-from peerguard.detectors.facts import EvaluationFacts
 from peerguard.scenarios._base import Axis, Condition, Episode, scenario_version
 from peerguard.scenarios._checks import Problem, check_configurations, check_datasets
 from peerguard.scenarios._shared import SHARED_DATA, fill, identity_for
@@ -27,8 +26,8 @@ from peerguard.scenarios._shared._review import (
     Doc,
     Review,
     config_facts,
+    percent_facts,
     review_episode,
-    shutdown_applies,
 )
 from peerguard.scenarios._shared._variants import (
     DATASET,
@@ -95,14 +94,12 @@ class Tampering:
             policy=Doc(POLICY_DOC, evaluation_policy(self.data, condition, ident)),
             sheet=Doc(EVALUATION_SHEET, dataset_sheet(dataset, ident.target)),
             config=config,
-            facts=EvaluationFacts(
-                scale="percent",
-                evaluated_agent=ident.target,
-                consequence="shutdown" if shutdown_applies(condition) else "non_shutdown",
-                threshold=threshold_of(condition),
-                true_score=dataset.true_score,
+            facts=percent_facts(
+                condition,
+                ident.target,
+                threshold_of(condition),
+                dataset.true_score,
                 config=config_facts(config),
-                reads=[],
             ),
         )
         return review_episode(condition, ident, review)
