@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from inspect_ai.model import messages_from_anthropic, messages_from_openai
 
@@ -306,7 +306,9 @@ def transcript_from_anthropic(
     """
     chat = run_sync(
         messages_from_anthropic(
-            [dict(m) for m in messages],  # type: ignore[misc]
+            # MessageParam is a TypedDict of the optional anthropic package: whether mypy sees
+            # it depends on the environment, so the plain dicts are passed as Any.
+            cast(Any, [dict(m) for m in messages]),
             system_message=content_text(system) if system else None,
         )
     )
