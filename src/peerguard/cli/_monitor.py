@@ -77,8 +77,13 @@ async def _follow(
     show_all: bool,
     interval: float,
     max_seconds: float | None,
+    max_traces: int | None = None,
 ) -> list[MonitorReport]:
-    """Scan lines appended to a JSONL file as they arrive (complete lines only)."""
+    """Scan lines appended to a JSONL file as they arrive (complete lines only).
+
+    Following ends after `max_seconds`, or once `max_traces` traces were scanned (a stop
+    condition that does not depend on how fast the machine is), whichever comes first.
+    """
     reports: list[MonitorReport] = []
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
     offset, line_no, pending = 0, 0, b""
@@ -108,6 +113,8 @@ async def _follow(
                 report = await scan_transcript(trace.transcript, judge)
                 reports.append(report)
                 _emit(report, fail_on, as_json, show_all)
+                if max_traces is not None and len(reports) >= max_traces:
+                    return reports
         if deadline is not None and time.monotonic() >= deadline:
             return reports
         await asyncio.sleep(interval)
@@ -134,6 +141,12 @@ async def _follow(
 @click.option("--interval", type=float, default=1.0, show_default=True, help="Poll seconds.")
 @click.option("--max-seconds", type=float, default=None, help="Stop following after this long.")
 @click.option(
+    "--max-traces",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop following after this many traces were scanned.",
+)
+@click.option(
     "--allow-empty",
     is_flag=True,
     help="Exit 0 when no trace is found (by default finding nothing to scan is an error, so a "
@@ -155,6 +168,7 @@ def monitor(
     follow: bool,
     interval: float,
     max_seconds: float | None,
+    max_traces: int | None,
     allow_empty: bool,
     debug: bool,
     evaluate: bool,
@@ -180,7 +194,16 @@ def monitor(
             if len(paths) != 1 or paths[0].suffix != ".jsonl":
                 raise click.UsageError("--follow takes exactly one .jsonl file")
             reports = asyncio.run(
-                _follow(paths[0], the_judge, behaviours, as_json, show_all, interval, max_seconds)
+                _follow(
+                    paths[0],
+                    the_judge,
+                    behaviours,
+                    as_json,
+                    show_all,
+                    interval,
+                    max_seconds,
+                    max_traces,
+                )
             )
         else:
             reports = asyncio.run(
