@@ -215,6 +215,17 @@ def test_replay_over_logged_rounds(tmp_path: Path) -> None:
     assert stored == rule
     assert dict(zip(cells["configuration"], cells["n"], strict=True)) == {a: 4, b: 7}
 
+    # The report states the rule and the per-cell n (HTML and Markdown).
+    from peerguard.report import collect, render_html, render_markdown
+
+    content = collect(tmp_path)
+    md = render_markdown(content, {})
+    html = render_html(content, {})
+    assert "## Adaptive sampling" in md and rule.describe() in md
+    assert f"| {a} | {EXFILTRATION} | 4 | 0 |" in md
+    assert f"| {b} | {EXFILTRATION} | 7 | 4 |" in md and "cap (max epochs)" in md
+    assert "Adaptive sampling" in html and "t-adaptive" in html
+
 
 def test_replay_ignores_rollouts_past_the_look_being_decided(tmp_path: Path) -> None:
     """A round still running (its rollouts partly logged) does not change the last decision."""
