@@ -113,31 +113,36 @@ def run_adaptive(
     for r, n_r in enumerate(looks, start=1):
         offset = looks[r - 2] if r > 1 else 0
         by_model = _statuses(log_dir, rule, columns) if r > 1 else {}
+        # Models whose open cells coincide run in one eval_set (all of them in round 1).
+        groups: dict[str, tuple[dict[str, list[str]], list[str]]] = {}
         for model in models:
             statuses = by_model.get(logged_as.get(model, model), {})
             open_cells = _open_cells(cells, statuses, r - 1)
-            if not open_cells:
-                continue
+            if open_cells:
+                key = repr(sorted(open_cells.items()))
+                groups.setdefault(key, (open_cells, []))[1].append(model)
+        for open_cells, group in groups.values():
             tasks = build_round(open_cells, r)
             count = sum(len(ids) for ids in open_cells.values())
+            names = ", ".join(group)
             logger.info(
                 "adaptive round %d (n=%d): %s, %d open cells, %d epochs each",
                 r,
                 n_r,
-                model,
+                names,
                 count,
                 n_r - offset,
             )
             click.echo(
-                f"Adaptive round {r}/{len(looks)} (n = {n_r}): {model}, {count} open "
-                f"cell(s), {n_r - offset} more rollouts each",
+                f"Adaptive round {r}/{len(looks)} (n = {n_r}): {names}: {count} open "
+                f"cell(s) each, {n_r - offset} more rollouts per cell",
                 err=True,
             )
             metadata = {ADAPTIVE_KEY: {**rule.to_metadata(), "round": r, "epoch_offset": offset}}
             success, logs = eval_set(
                 tasks,
                 log_dir=str(log_dir),
-                model=[model],
+                model=group,
                 epochs=n_r - offset,
                 metadata=metadata,
                 # Every round's tasks share the directory; each round only looks at its own.
@@ -145,15 +150,22 @@ def run_adaptive(
                 **set_args,
             )
             supersede_stale_logs(log_dir)
-            if not success or not _complete(logs, len(tasks)):
+            if not success or not _complete(logs, len(tasks) * len(group)):
                 raise click.ClickException(
-                    f"Adaptive round {r} did not finish for {model} (see errors above). Re-run "
+                    f"Adaptive round {r} did not finish for {names} (see errors above). Re-run "
                     "the same command: finished rollouts are kept and the round resumes."
                 )
-            if logs:
-                logged_as[model] = logs[0].eval.model
+            logged_as.update(_logged_names(group, logs))
     final = _statuses(log_dir, rule, columns)
     return [s for model in models for s in final.get(logged_as.get(model, model), {}).values()]
+
+
+def _logged_names(models: list[str], logs: list[EvalLog]) -> dict[str, str]:
+    """Model as given -> model as Inspect logged it (the same string for most providers)."""
+    logged = {log.eval.model for log in logs}
+    if len(models) == 1 and len(logged) == 1:
+        return {models[0]: next(iter(logged))}
+    return {m: m for m in models if m in logged}
 
 
 def _check_same_rule(log_dir: Path, rule: StoppingRule) -> None:
