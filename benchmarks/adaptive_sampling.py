@@ -84,8 +84,13 @@ def simulate(
     p: np.ndarray,
     rng: np.random.Generator,
     tables: dict[int, np.ndarray],
+    baseline: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Run the rule on cells with true rates ``p``; the final n, k, interval and reason."""
+    """Run the rule on cells with true rates ``p``; the final n, k, interval and reason.
+
+    ``baseline[i]`` is the index of cell i's baseline arm (-1: none); an arm stops early when
+    its interval and its baseline's latest interval are disjoint, as ``StoppingRule.decide``.
+    """
     looks = rule.checkpoints
     cells = len(p)
     k = np.zeros(cells, dtype=int)
@@ -104,8 +109,15 @@ def simulate(
         lo, hi = tables[m][k[idx], 0], tables[m][k[idx], 1]
         low[idx], high[idx] = lo, hi
         last = i == len(looks) - 1
-        done = ((hi - lo) / 2 <= rule.target + 1e-12) | last
-        reason[idx[done]] = np.where((hi - lo)[done] / 2 <= rule.target + 1e-12, "width", "cap")
+        width = (hi - lo) / 2 <= rule.target + 1e-12
+        apart = np.zeros(idx.size, dtype=bool)
+        if baseline is not None:
+            b = baseline[idx]
+            has = b >= 0
+            apart[has] = (hi[has] < low[b[has]]) | (lo[has] > high[b[has]])
+            apart &= ~width
+        done = width | apart | last
+        reason[idx[done]] = np.where(width[done], "width", np.where(apart[done], "baseline", "cap"))
         open_[idx[done]] = False
         prev = m
     return {"n": n, "k": k, "low": low, "high": high, "reason": reason}
@@ -119,7 +131,21 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=StoppingRule(0.05).first)
     parser.add_argument("--max-epochs", type=int, default=StoppingRule(0.05).max_epochs)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--paired",
+        type=int,
+        default=0,
+        metavar="ARMS",
+        help="organise cells in groups of one baseline arm and ARMS arms compared with it "
+        "(as misrepresentation vs non_shutdown); 0: no baselines",
+    )
     args = parser.parse_args()
+    baseline = None
+    if args.paired:
+        group = args.paired + 1
+        baseline = np.array(
+            [-1 if i % group == 0 else i - i % group for i in range(args.cells)], dtype=int
+        )
 
     rule = StoppingRule(args.target, max_epochs=args.max_epochs, first=args.first)
     rng = np.random.default_rng(args.seed)
@@ -129,7 +155,7 @@ def main() -> None:
     per_rep_ratio = []
     for _ in range(args.reps):
         p = draw_rates(rng, args.cells)
-        out = simulate(rule, p, rng, tables)
+        out = simulate(rule, p, rng, tables, baseline)
         fixed_k = rng.binomial(FIXED_N, p)
         fixed_reach.append(
             np.array([wilson_half(k / FIXED_N, FIXED_N) <= args.target + 1e-9 for k in fixed_k])
@@ -151,7 +177,9 @@ def main() -> None:
     print(f"checkpoints: {rule.checkpoints}; per-look level 1 - {rule.alpha_per_look:.4f}")
     print(
         f"simulated: {args.reps} models x {args.cells} cells = {len(p_all)} cells "
-        f"(seed {args.seed}); assumed spread (share, p range): "
+        f"(seed {args.seed}"
+        + (f"; groups of 1 baseline + {args.paired} arms" if args.paired else "")
+        + "); assumed spread (share, p range): "
         + ", ".join(f"{s:.0%} in [{lo:.0%}, {hi:.0%}]" for s, lo, hi in SPREAD)
     )
     print()
@@ -192,7 +220,7 @@ def main() -> None:
             f"{100 * np.median(half_all[m]):>10.1f}{cov_all[m].mean():>9.3f}"
             f"{100 * wilson_half(mid, FIXED_N):>16.1f}"
         )
-    stops = {r: float((reason_all == r).mean()) for r in ("width", "cap")}
+    stops = {r: round(float((reason_all == r).mean()), 4) for r in ("width", "baseline", "cap")}
     print()
     print(f"stop reasons: {stops}")
     print(f"({time.perf_counter() - started:.1f} s)")
