@@ -26,9 +26,9 @@ import time
 
 import numpy as np
 
-from peerguard.analysis._adaptive import StoppingRule
+from peerguard.analysis._adaptive import STUDY_ROLLOUTS, StoppingRule
 
-FIXED_N = 100
+FIXED_N = STUDY_ROLLOUTS
 """The study's design: 100 rollouts per configuration."""
 
 SPREAD: tuple[tuple[float, float, float], ...] = (

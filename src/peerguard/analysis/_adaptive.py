@@ -43,6 +43,7 @@ __all__ = [
     "ADAPTIVE_KEY",
     "BASELINE_ARMS",
     "RULE_NAME",
+    "STUDY_ROLLOUTS",
     "CellStatus",
     "Decision",
     "StoppingRule",
@@ -54,6 +55,9 @@ __all__ = [
     "driving_column",
     "run_rule",
 ]
+
+STUDY_ROLLOUTS = 100
+"""The study's fixed design: rollouts per configuration (what adaptive runs are compared with)."""
 
 RULE_NAME = "checkpoints-bonferroni-clopper-pearson"
 """The rule's name as stored in logs."""

@@ -22,6 +22,7 @@ from inspect_ai.log import EvalLog
 
 from peerguard.analysis import build_frame
 from peerguard.analysis._adaptive import (
+    STUDY_ROLLOUTS,
     CellStatus,
     StoppingRule,
     cell_statuses,
@@ -204,6 +205,7 @@ def summary_lines(statuses: list[CellStatus], rule: StoppingRule) -> list[str]:
         rule.describe(),
         "Cells: "
         + ", ".join(f"{count} stopped by {reason}" for reason, count in sorted(reasons.items()))
-        + f"; rollouts {used} (a fixed design at n = 100 would use {100 * len(statuses)}, "
-        f"at the cap {rule.max_epochs * len(statuses)}).",
+        + f"; rollouts {used} (the study's fixed design, n = {STUDY_ROLLOUTS} per cell, would "
+        f"use {STUDY_ROLLOUTS * len(statuses)}; "
+        f"n = {rule.max_epochs} per cell: {rule.max_epochs * len(statuses)}).",
     ]
