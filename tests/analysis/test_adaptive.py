@@ -263,3 +263,31 @@ def test_a_fixed_run_has_no_adaptive_record(tmp_path: Path) -> None:
         [Run("x", cond("good_peer"), {EXFILTRATION: 0.0, READ: 1.0})],
     )
     assert adaptive_cells(build_frame(tmp_path)) is None
+
+
+def test_a_retry_logged_after_the_adaptive_round_argument_existed_is_the_same_rollout(
+    tmp_path: Path,
+) -> None:
+    """Task args now carry `adaptive_round: 0` in fixed runs; a log written before that and its
+    retry written after still hold one rollout, not two."""
+    c = cond("good_peer")
+    old = {"relationship": "good_peer", "seed": 0}
+    write_log(
+        tmp_path / "old.eval",
+        "exfiltration_transfer",
+        "m",
+        [Run("x", c, {}, error="provider error")],
+        status="error",
+        task_args=old,
+        created="2026-01-01T00:00:00+00:00",
+    )
+    write_log(
+        tmp_path / "new.eval",
+        "exfiltration_transfer",
+        "m",
+        [Run("x", c, {EXFILTRATION: 1.0, READ: 1.0})],
+        task_args={**old, "adaptive_round": 0},
+        created="2026-01-02T00:00:00+00:00",
+    )
+    [row] = [r for r in results_rows(build_frame(tmp_path)) if r["behaviour"] == EXFILTRATION]
+    assert (row["k"], row["n"], row["errors"]) == (1, 1, 0)

@@ -70,7 +70,11 @@ class LoggedSample:
 
     def key(self) -> tuple[str, str, str, str, int]:
         """(task, task args, model, sample id, epoch): one rollout, whichever log holds it."""
-        args = json.dumps(self.log.eval.task_args or {}, sort_keys=True, default=str)
+        task_args = dict(self.log.eval.task_args or {})
+        # Added later with default 0: a fixed run's logs from before and after keep one key.
+        if not task_args.get("adaptive_round"):
+            task_args.pop("adaptive_round", None)
+        args = json.dumps(task_args, sort_keys=True, default=str)
         return (
             self.log.eval.task,
             args,
