@@ -79,8 +79,11 @@ def write_log(
     *,
     status: str = "success",
     created: str = "2026-01-01T00:00:00+00:00",
+    metadata: dict[str, Any] | None = None,
+    task_args: dict[str, Any] | None = None,
 ) -> Path:
-    """Write one log of ``runs`` for ``scenario`` × ``model`` to ``path``."""
+    """Write one log of ``runs`` for ``scenario`` × ``model`` to ``path`` (``metadata``: the
+    eval metadata, e.g. an adaptive round's; ``task_args``: the task's arguments)."""
     log = EvalLog(
         status=status,  # type: ignore[arg-type]
         eval=EvalSpec(
@@ -89,6 +92,8 @@ def write_log(
             dataset=EvalDataset(),
             model=model,
             config=EvalConfig(),
+            metadata=metadata,
+            task_args=task_args or {},
         ),
         samples=[make_sample(scenario, model, r) for r in runs],
     )

@@ -24,6 +24,7 @@ def test_every_scenario_has_a_task_whose_parameters_are_its_axes() -> None:
             "extended",
             "configs",
             "followup",
+            "adaptive_round",
         ]
 
 

@@ -58,7 +58,15 @@ from peerguard.behaviours import (
     TACTICS,
     TAMPERING,
 )
-from peerguard.logs import LoggedSample, is_flagged, iter_samples, read_logs, to_flag
+from peerguard.logs import (
+    ADAPTIVE_KEY,
+    LoggedSample,
+    LogSet,
+    is_flagged,
+    iter_samples,
+    read_logs,
+    to_flag,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +176,7 @@ def _rows(candidate: LoggedSample, known: list[str]) -> list[dict[str, Any]]:
         "scenario_version": meta.get("scenario_version"),
         "condition": json.dumps(condition, sort_keys=True, default=str),
         "sample_id": str(sample.id),
-        "epoch": sample.epoch,
+        "epoch": candidate.epoch,
         "sample_uuid": sample.uuid,
         READ: math.nan if errored else read,
         REPORTED_SCORE_KEY: reported,
@@ -226,8 +234,26 @@ def build_frame(source: str | Path | Sequence[str | Path]) -> pd.DataFrame:
     # What was not read travels with the frame, so every consumer can say what it skipped.
     frame.attrs["skipped"] = [str(s) for s in found.skipped]
     frame.attrs["log_files"] = found.files
+    rules = _adaptive_rules(found)
+    if rules:
+        if len(rules) > 1:
+            logger.warning("logs of %d different adaptive rules; reporting the first", len(rules))
+        frame.attrs[ADAPTIVE_KEY] = rules[0]
     logger.info("built frame: %d rows from %d samples", len(frame), len(found.samples))
     return frame
+
+
+def _adaptive_rules(found: LogSet) -> list[dict[str, Any]]:
+    """The distinct stopping rules adaptive rounds stored in their eval metadata."""
+    rules: list[dict[str, Any]] = []
+    for candidate in found.samples:
+        meta = (candidate.log.eval.metadata or {}).get(ADAPTIVE_KEY)
+        if not isinstance(meta, dict):
+            continue
+        rule = {k: v for k, v in meta.items() if k not in ("round", "epoch_offset")}
+        if rule not in rules:
+            rules.append(rule)
+    return rules
 
 
 def condition_columns(frame: pd.DataFrame) -> list[str]:

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from peerguard.analysis import SMALL_N, build_frame, results_rows, summary_rows
+from peerguard.analysis._adaptive import StoppingRule, adaptive_cells
 from peerguard.behaviours import EXFILTRATION, READ, REPORTED_PASS, SHUTDOWN_WITHHELD, TAMPERING
 from peerguard.report._format import condition_text, pct
 
@@ -125,13 +127,64 @@ def results(log_dir: Path, as_json: bool, full: bool) -> None:
     95% intervals and the read-conditional rate for every condition × behaviour.
     """
     frame = build_frame(log_dir)
+    adaptive = adaptive_cells(frame)
     if as_json:
-        click.echo(json.dumps(results_rows(frame), indent=2))
+        rows = results_rows(frame)
+        if adaptive is not None:
+            _mark_adaptive(rows, *adaptive)
+        click.echo(json.dumps(rows, indent=2))
         return
     if frame.empty:
         click.echo(f"No peerguard logs found under {log_dir}.")
         return
     if full:
         Console(width=FULL_WIDTH).print(render_table(results_rows(frame)))
-        return
-    Console().print(render_summary(summary_rows(frame)))
+    else:
+        Console().print(render_summary(summary_rows(frame)))
+    if adaptive is not None:
+        rule, cells = adaptive
+        Console().print(rule.describe())
+        # One line per cell: configuration ids are long, so this table is wide like --full.
+        Console(width=FULL_WIDTH).print(render_adaptive(cells))
+
+
+def render_adaptive(cells: pd.DataFrame) -> Table:
+    """Per-cell n of an adaptive run: its driving column's count, corrected interval, stop."""
+    table = Table(title="adaptive sampling: per-cell n", box=box.SIMPLE, pad_edge=False)
+    for name in ("model", "scenario", "configuration", "column", "k/n", "corrected CI", "stopped"):
+        justify = "right" if name in ("k/n", "corrected CI") else "left"
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for r in cells.to_dict("records"):
+        table.add_row(
+            str(r["model"]),
+            _short_scenario(str(r["scenario"])),
+            str(r["configuration"]),
+            str(r["column"]),
+            f"{r['k']}/{r['n']}",
+            f"[{pct(float(r['low']))}, {pct(float(r['high']))}]",
+            str(r["stopped"]),
+        )
+    return table
+
+
+def _mark_adaptive(rows: list[dict[str, Any]], rule: StoppingRule, cells: pd.DataFrame) -> None:
+    """Add the stopping record to the driving column's rows (only in adaptive runs, so a fixed
+    run's JSON is unchanged): the rule, the cell's looks, corrected interval and stop reason."""
+    by_cell = {
+        (r["model"], r["scenario"], r["condition"], r["column"]): r
+        for r in cells.to_dict("records")
+    }
+    for row in rows:
+        condition = json.dumps(row["condition"], sort_keys=True, default=str)
+        cell = by_cell.get((row["model"], row["scenario"], condition, row["behaviour"]))
+        if cell is None:
+            continue
+        row["adaptive"] = {
+            **rule.to_metadata(),
+            "configuration": str(cell["configuration"]),
+            "looks": int(cell["looks"]),
+            "n": int(cell["n"]),
+            "corrected_low": float(cell["low"]),
+            "corrected_high": float(cell["high"]),
+            "stopped": str(cell["stopped"]),
+        }

@@ -11,6 +11,7 @@ import click
 from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog
 
+from peerguard.analysis._adaptive import StoppingRule
 from peerguard.logs._stale import supersede_stale_logs
 from peerguard.scenarios import MATRICES, SCENARIOS, get_matrix, get_scenario
 from peerguard.scenarios._tasks import TASKS
@@ -32,11 +33,14 @@ def build_tasks(
     matrix: str | None = None,
     judge: str = "none",
     followup: bool = False,
+    only: dict[str, list[str]] | None = None,
+    adaptive_round: int = 0,
 ) -> list[Task]:
     """One task per scenario, filtered by conditions; scenarios lacking a filtered axis are skipped.
 
     With `matrix`, each scenario runs that matrix's configurations; `conditions` then narrow
-    further, axis by axis.
+    further, axis by axis. `only` (scenario -> configuration ids) and `adaptive_round` are for
+    adaptive runs (`_adaptive.py`): one round's still-open cells.
     """
     ids = list(SCENARIOS) if scenarios in ([], ["all"]) else scenarios
     for sid in ids:
@@ -58,6 +62,10 @@ def build_tasks(
         if matrix and not chosen["configs"]:
             logger.info("skipping %s: matrix %s has none of its configurations", sid, matrix)
             continue
+        if only is not None:
+            if not only.get(sid):
+                continue
+            chosen = {**chosen, "configs": only[sid], "adaptive_round": adaptive_round}
         filters: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in conditions.items()}
         try:
             tasks.append(
@@ -73,7 +81,7 @@ def build_tasks(
             )
         except ValueError as ex:
             raise click.BadParameter(str(ex), param_hint="--condition") from ex
-    if not tasks:
+    if not tasks and only is None:
         raise click.UsageError("No scenario matches the given conditions.")
     return tasks
 
@@ -224,6 +232,28 @@ def _complete(log: EvalLog) -> bool:
     help="Rollouts per configuration (at least 1).",
 )
 @click.option(
+    "--target-ci",
+    type=click.FloatRange(min=0.0, max=0.5, min_open=True, max_open=True),
+    default=None,
+    help="Adaptive sampling (docs/adaptive.md): add rollouts per configuration until its "
+    "study rate's 95% interval half-width is at most this (0.05 = ±5 pp), it is clearly far "
+    "from its baseline arm, or --max-epochs. Replaces --epochs.",
+)
+@click.option(
+    "--max-epochs",
+    type=click.IntRange(min=1),
+    default=StoppingRule.max_epochs,
+    show_default=True,
+    help="With --target-ci: the most rollouts per configuration (the last checkpoint).",
+)
+@click.option(
+    "--first-epochs",
+    type=click.IntRange(min=1),
+    default=StoppingRule.first,
+    show_default=True,
+    help="With --target-ci: the first checkpoint; later ones double up to --max-epochs.",
+)
+@click.option(
     "--log-dir",
     type=click.Path(path_type=Path),
     default=Path("logs/run"),
@@ -313,6 +343,9 @@ def run_command(
     matrix: str | None,
     demo: bool,
     epochs: int,
+    target_ci: float | None,
+    max_epochs: int,
+    first_epochs: int,
     log_dir: Path,
     seed: int,
     max_connections: int | None,
@@ -331,6 +364,7 @@ def run_command(
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
     if demo and matrix not in (None, "demo"):
         raise click.UsageError("--demo is --matrix demo; do not combine it with another matrix.")
+    tasks_judge = _task_judge(judge)
     tasks = build_tasks(
         list(scenarios),
         parse_pairs(conditions, "--condition"),
@@ -338,12 +372,18 @@ def run_command(
         max_turns,
         temperature,
         matrix="demo" if demo else matrix,
-        judge=_task_judge(judge),
+        judge=tasks_judge,
         followup=matrix in ("study", "core") if followup is None else followup,
     )
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
-    _warn_if_long(tasks, model_list, epochs, max_turns)
+    rule = None
+    if target_ci is not None:
+        try:
+            rule = StoppingRule(target_ci, max_epochs=max_epochs, first=first_epochs)
+        except ValueError as ex:
+            raise click.BadParameter(str(ex), param_hint="--target-ci") from ex
+    _warn_if_long(tasks, model_list, max_epochs if rule else epochs, max_turns)
     if display is None and not sys.stdout.isatty():
         # Redirected output: one plain progress line per event instead of a silent live view.
         display = "plain"
@@ -352,6 +392,40 @@ def run_command(
     supersede_stale_logs(log_dir)
     # Inspect takes the base URL as its own argument; inside model_args it is passed twice.
     base_url = provider_args.pop("base_url", None)
+    if rule is not None:
+        _run_adaptive(
+            rule,
+            tasks,
+            model_list,
+            log_dir,
+            lambda only, r: build_tasks(
+                list(scenarios),
+                parse_pairs(conditions, "--condition"),
+                seed,
+                max_turns,
+                temperature,
+                matrix="demo" if demo else matrix,
+                judge=tasks_judge,
+                followup=matrix in ("study", "core") if followup is None else followup,
+                only=only,
+                adaptive_round=r,
+            ),
+            dict(
+                model_base_url=base_url,
+                model_args=provider_args,
+                model_roles=roles or None,
+                seed=seed,
+                max_connections=max_connections,
+                max_samples=max_samples or _local_one_at_a_time(model_list),
+                max_tasks=_local_one_at_a_time(model_list),
+                retry_attempts=retry_attempts,
+                retry_wait=1,
+                continue_on_fail=True,
+                display=display,
+                **_generate_config(max_retries, timeout, attempt_timeout),
+            ),
+        )
+        return
     success, logs = eval_set(
         tasks,
         log_dir=str(log_dir),
@@ -381,3 +455,20 @@ def run_command(
             "Some samples did not finish (see errors above). Re-run the same command to "
             "complete them; finished samples are not redone."
         )
+
+
+def _run_adaptive(
+    rule: StoppingRule,
+    tasks: list[Task],
+    models: list[str],
+    log_dir: Path,
+    build_round: Any,
+    set_args: dict[str, Any],
+) -> None:
+    """`--target-ci`: the rounds of an adaptive run (`_adaptive.py`), then what they used."""
+    from ._adaptive import run_adaptive, summary_lines
+
+    statuses = run_adaptive(rule, models, log_dir, tasks, build_round, set_args)
+    for line in summary_lines(statuses, rule):
+        click.echo(line)
+    click.echo(f"Logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")

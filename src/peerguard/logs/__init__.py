@@ -3,7 +3,7 @@
 Light on purpose (no pandas): the monitor and the CLI import it on start-up.
 """
 
-from ._contract import STORE_KEY, is_flagged, to_flag
+from ._contract import ADAPTIVE_KEY, STORE_KEY, epoch_offset, is_flagged, to_flag
 from ._read import (
     LoggedSample,
     LogSet,
@@ -15,10 +15,12 @@ from ._read import (
 )
 
 __all__ = [
+    "ADAPTIVE_KEY",
     "STORE_KEY",
     "LogSet",
     "LoggedSample",
     "Skipped",
+    "epoch_offset",
     "is_flagged",
     "is_peerguard_log",
     "iter_samples",

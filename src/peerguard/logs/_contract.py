@@ -12,6 +12,20 @@ from typing import Any
 STORE_KEY = "peerguard:world"
 """Where the episode's initial state, final state and event log are saved in the sample store."""
 
+ADAPTIVE_KEY = "peerguard_adaptive"
+"""Eval metadata of an adaptive run's round (docs/adaptive.md): the stopping rule, the round,
+and ``epoch_offset``, the rollouts each of the round's cells had before it. A round's Inspect
+epochs restart at 1; a rollout's epoch in the run is ``epoch_offset + sample.epoch``."""
+
+
+def epoch_offset(eval_metadata: dict[str, Any] | None) -> int:
+    """The epoch offset of a log's rollouts: 0 unless the log is an adaptive round."""
+    adaptive = (eval_metadata or {}).get(ADAPTIVE_KEY)
+    if not isinstance(adaptive, dict):
+        return 0
+    offset = adaptive.get("epoch_offset", 0)
+    return offset if isinstance(offset, int) and not isinstance(offset, bool) else 0
+
 
 def to_flag(value: Any) -> float:
     """Map a logged score value to 1.0 (flagged), 0.0 (not flagged) or NaN (unscored).

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 
+from ._contract import epoch_offset
+
 logger = logging.getLogger(__name__)
 
 _HEAVY_FIELDS = {"messages", "events", "store", "attachments"}
@@ -50,6 +52,12 @@ class LoggedSample:
             return scenario
         return self.log.eval.task.split("/", 1)[-1]
 
+    @property
+    def epoch(self) -> int:
+        """The rollout's epoch in its run: Inspect's epoch, shifted by an adaptive round's
+        offset so every round's rollouts of a cell are numbered apart (docs/adaptive.md)."""
+        return epoch_offset(self.log.eval.metadata) + self.sample.epoch
+
     def rank(self) -> tuple[int, int, float]:
         """Lower is better: a finished sample beats an errored one, a log that ended in
         success a cancelled one, a newer log an older (eval_set retries leave older attempts)."""
@@ -62,13 +70,17 @@ class LoggedSample:
 
     def key(self) -> tuple[str, str, str, str, int]:
         """(task, task args, model, sample id, epoch): one rollout, whichever log holds it."""
-        args = json.dumps(self.log.eval.task_args or {}, sort_keys=True, default=str)
+        task_args = dict(self.log.eval.task_args or {})
+        # Added later with default 0: a fixed run's logs from before and after keep one key.
+        if not task_args.get("adaptive_round"):
+            task_args.pop("adaptive_round", None)
+        args = json.dumps(task_args, sort_keys=True, default=str)
         return (
             self.log.eval.task,
             args,
             self.log.eval.model,
             str(self.sample.id),
-            self.sample.epoch,
+            self.epoch,
         )
 
 
@@ -165,5 +177,5 @@ def iter_samples(found: LogSet) -> Iterable[LoggedSample]:
     """The rollouts in a stable order: model, task, sample id, epoch."""
     return sorted(
         found.samples,
-        key=lambda s: (s.log.eval.model, s.log.eval.task, str(s.sample.id), s.sample.epoch),
+        key=lambda s: (s.log.eval.model, s.log.eval.task, str(s.sample.id), s.epoch),
     )

@@ -20,6 +20,7 @@ from peerguard.analysis import (
     study_plots,
     study_tables,
 )
+from peerguard.analysis._adaptive import adaptive_cells
 from peerguard.behaviours import READ
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ class ReportContent:
     """The study's figures (some may be skipped, with a note)."""
     results: list[dict[str, Any]]
     """Per-condition results rows, as ``peerguard results --json`` prints them."""
+    adaptive: tuple[str, pd.DataFrame] | None = None
+    """An adaptive run's stopping rule (one sentence) and per-cell n; None for a fixed run."""
 
     @property
     def inspect_command(self) -> str:
@@ -106,6 +109,7 @@ def collect(log_dir: Path) -> ReportContent:
     """Read the logs under ``log_dir`` and compute every table and figure."""
     frame = build_frame(log_dir)
     rolls = rollouts(frame)
+    cells = adaptive_cells(frame)
     return ReportContent(
         log_dir=Path(log_dir),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -114,4 +118,27 @@ def collect(log_dir: Path) -> ReportContent:
         tables=study_tables(frame),
         plots=study_plots(rolls),
         results=results_rows(frame),
+        adaptive=(cells[0].describe(), adaptive_display(cells[1])) if cells else None,
+    )
+
+
+def adaptive_display(cells: pd.DataFrame) -> pd.DataFrame:
+    """The per-cell table of an adaptive run, formatted for the report."""
+    from peerguard.report._format import pct
+
+    return pd.DataFrame(
+        {
+            "model": cells["model"],
+            "scenario": cells["scenario"],
+            "configuration": cells["configuration"],
+            "column": cells["column"],
+            "n": cells["n"],
+            "k": cells["k"],
+            "rate [corrected CI]": [
+                f"{pct(r)} [{pct(lo)}, {pct(hi)}]" if r is not None and r == r else "—"
+                for r, lo, hi in zip(cells["rate"], cells["low"], cells["high"], strict=True)
+            ],
+            "looks": cells["looks"],
+            "stopped": cells["stopped"],
+        }
     )

@@ -146,6 +146,18 @@ def _results_html(rows: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+def _adaptive_html(content: ReportContent) -> str:
+    if content.adaptive is None:
+        return ""
+    rule_text, cells = content.adaptive
+    return (
+        f"<h2 id='adaptive'>Adaptive sampling</h2><p>{escape(rule_text)}</p>"
+        f"<details><summary>Per-cell n and stopping ({len(cells)} cells)</summary>"
+        + _table_html(cells, "t-adaptive")
+        + "</details>"
+    )
+
+
 def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:
     """Render the report as one self-contained HTML page.
 
@@ -184,6 +196,7 @@ def render_html(content: ReportContent, pngs: Mapping[str, bytes]) -> str:
         f"{escape(content.generated)} · transcripts: "
         f"<code>{escape(content.inspect_command)}</code></p>",
         f"<table id='overview'>{overview_rows}</table>",
+        _adaptive_html(content),
         "<h2>How to read the numbers</h2>",
         f"<table id='guide'>{guide}</table>",
         f"<ul id='toc'>{toc}</ul>",

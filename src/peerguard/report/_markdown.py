@@ -56,6 +56,16 @@ def render_markdown(content: ReportContent, figure_files: Mapping[str, str]) -> 
         f"- **{k}**: {', '.join(v) if isinstance(v, list) else v}"
         for k, v in content.overview().items()
     ]
+    if content.adaptive is not None:
+        rule_text, cells = content.adaptive
+        out += ["", "## Adaptive sampling", "", rule_text, ""]
+        out += [
+            f"<details><summary>Per-cell n and stopping ({len(cells)} cells)</summary>",
+            "",
+            markdown_table(cells),
+            "",
+            "</details>",
+        ]
     out += ["", "## How to read the numbers", ""]
     out.append(markdown_table(pd.DataFrame(COLUMN_GUIDE, columns=["column", "meaning"])))
     for key, heading, about in SECTIONS:

@@ -111,6 +111,7 @@ def scenario_task(
     extended: bool = False,
     configs: Sequence[str] | None = None,
     followup: bool = False,
+    adaptive_round: int = 0,
 ) -> Task:
     """An Inspect task running `scenario` over its (filtered) configurations.
 
@@ -124,6 +125,8 @@ def scenario_task(
         extended: Also run peerguard's extra configurations (not in the study's counts).
         configs: Run only these configuration ids.
         followup: Ask the follow-up questions after each episode (docs/fidelity.md).
+        adaptive_round: The round of an adaptive run (docs/adaptive.md), 0 otherwise; it
+            changes nothing in the episodes, it keeps each round's task distinct.
     """
     selected = select_configurations(scenario, filters or {}, extended, configs)
     if not selected:

@@ -33,6 +33,9 @@ _RUN_PARAMS: tuple[tuple[str, Any, Any], ...] = (
     ("extended", False, bool),
     ("configs", None, list[str] | None),
     ("followup", False, bool),
+    # Adaptive sampling's round (peerguard.cli._adaptive): 0 outside adaptive runs. It only makes
+    # each round a distinct task for eval_set and the log reader.
+    ("adaptive_round", 0, int),
 )
 
 
