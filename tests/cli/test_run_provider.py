@@ -35,5 +35,9 @@ def test_max_retries_bounds_the_attempts_and_the_sample_errors_with_a_reason(
     assert "did not finish" in result.output
     assert server.counts == {"empty": 2}
     [info] = list_eval_logs(str(tmp_path))
-    [sample] = read_eval_log(info).samples or []
+    log = read_eval_log(info)
+    # --seed seeds the world only: a generation seed would make a seeded provider answer
+    # every epoch identically, so n rollouts would be one rollout counted n times.
+    assert log.eval.model_generate_config.seed is None
+    [sample] = log.samples or []
     assert sample.error is not None and "no choices on 2 attempt(s)" in sample.error.message

@@ -260,7 +260,15 @@ def _complete(log: EvalLog) -> bool:
     show_default=True,
     help="Where logs go. Re-run with the same dir to resume.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="World and sampling seed.")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="World seed: each sample's world derives from it. Not sent to the model: a fixed "
+    "generation seed would make a seeded provider (llama.cpp, OpenAI best-effort) return the "
+    "same rollout in every epoch.",
+)
 @click.option(
     "--max-connections",
     type=click.IntRange(min=1),
@@ -414,7 +422,6 @@ def run_command(
                 model_base_url=base_url,
                 model_args=provider_args,
                 model_roles=roles or None,
-                seed=seed,
                 max_connections=max_connections,
                 max_samples=max_samples or _local_one_at_a_time(model_list),
                 max_tasks=_local_one_at_a_time(model_list),
@@ -434,7 +441,6 @@ def run_command(
         model_args=provider_args,
         model_roles=roles or None,
         epochs=epochs,
-        seed=seed,
         max_connections=max_connections,
         max_samples=max_samples or _local_one_at_a_time(model_list),
         max_tasks=_local_one_at_a_time(model_list),
