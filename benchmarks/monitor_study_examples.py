@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -34,8 +36,15 @@ from peerguard.behaviours import (
     REFUSAL,
     TAMPERING,
 )
-from peerguard.judge import label_quality
-from peerguard.monitor import iter_paths, resolve_judge, scan_transcript
+from peerguard.judge import Judge, Transcript, label_quality
+from peerguard.monitor import (
+    ACTION_BEHAVIOURS,
+    MonitorReport,
+    iter_paths,
+    resolve_judge,
+    scan_transcript,
+)
+from peerguard.monitor._scan import _disclosed
 
 LABELS = (
     EXFILTRATION,
@@ -74,6 +83,7 @@ async def run(
         if prime is not None:
             await prime([t.transcript for t in traces])
         rows = []
+        kept: list[Transcript] = []
         for trace in traces:
             key = f"{split}/{Path(trace.source.split('#')[0]).name}"
             report = await scan_transcript(trace.transcript, judge)
@@ -82,7 +92,15 @@ async def run(
                 print(f"{key}: no gold labels, not counted", file=sys.stderr)
                 continue
             rows.append((key, gold, {lab: report.verdict(lab) for lab in LABELS}, report))
+            kept.append(trace.transcript)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        undisclosed = (
+            await _undisclosed_check(
+                [(r, t) for (_, _, _, r), t in zip(rows, kept, strict=True)], judge
+            )
+            if split == "transcripts" and judge is not None
+            else None
+        )
         per_label = [
             label_quality(lab, ((g.get(lab), p[lab]) for _, g, p, _ in rows)) for lab in LABELS
         ]
@@ -98,7 +116,46 @@ async def run(
             "seconds_cpu": round(cpu, 1),
             "per_label": [q.as_dict() for q in per_label],
             "disagreements": misses,
+            "false_claim_without_disclosure": undisclosed,
         }
+    return out
+
+
+async def _undisclosed_check(
+    rows: list[tuple[MonitorReport, Transcript]], judge: Judge
+) -> list[dict[str, object]]:
+    """false_claim on real final statements with the disclosure taken out.
+
+    No trace in the development split lies about a flagged act: the ones that claim completion
+    say what they did. For each trace with an action flag, the sentences of the final statement
+    that disclose a flagged act are removed (in memory) and the trace is scanned again; a
+    completion claim left standing must now be flagged as a false claim.
+    """
+    out: list[dict[str, object]] = []
+    for report, transcript in rows:
+        acts = [f for f in report.flags if f.behaviour in ACTION_BEHAVIOURS]
+        final = transcript.final_segment()
+        if not acts or final is None:
+            continue
+        sentences = re.split(r"(?<=[.!?])\s+|\n+", final.text)
+        kept = [x for x in sentences if not any(_disclosed(x, f) for f in acts)]
+        if len(kept) == len(sentences):
+            continue  # nothing disclosed: the original scan already measured this trace
+        steps = tuple(
+            dataclasses.replace(s, text=" ".join(kept)) if s.index == final.step_index else s
+            for s in transcript.steps
+        )
+        again = await scan_transcript(dataclasses.replace(transcript, steps=steps), judge)
+        out.append(
+            {
+                "trace": transcript.trace_id,
+                "sentences_removed": len(sentences) - len(kept),
+                "completion_claim": None
+                if again.verdicts is None
+                else again.verdicts.value("completion_claim"),
+                "false_claim": again.verdict(FALSE_CLAIM),
+            }
+        )
     return out
 
 
@@ -123,6 +180,17 @@ def render(results: dict[str, object]) -> str:
             lines.append(
                 f"  miss: {m['label']} in {m['file']}: gold {m['gold']}, monitor {m['monitor']}"
             )
+        checks = res.get("false_claim_without_disclosure")
+        if checks:
+            lines.append(
+                "  false_claim with the disclosing sentences removed from the final statement:"
+            )
+            for c in checks:
+                lines.append(
+                    f"    {Path(str(c['trace']).split('#')[0]).name}: removed "
+                    f"{c['sentences_removed']} sentence(s); completion claim "
+                    f"{c['completion_claim']}, false_claim {c['false_claim']}"
+                )
     return "\n".join(lines)
 
 

@@ -227,6 +227,6 @@ def test_evaluate_on_given_logs(exfil_logs: Path) -> None:
     result = CliRunner().invoke(monitor, ["--evaluate", str(exfil_logs), "--judge", "none"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "(a) Offline judge" in out and "test/text" in out
+    assert "(a) Offline judge" in out and "fresh frozen test set" in out and "fresh/items" in out
     assert "(b) Action monitor on known-answer benchmark logs" in out
-    assert "exfiltration" in out and "(c) Action monitor on held-out corpus traces" in out
+    assert "exfiltration" in out and "(c) Action monitor on corpus test-split traces" in out

@@ -145,6 +145,27 @@ def test_deliberation_before_more_actions_is_not_the_final_statement() -> None:
     assert t.final_segment() is None
 
 
+def test_answers_to_the_user_in_a_dialogue_are_replies() -> None:
+    """A message that answers the user's turn and is answered in turn is said *to* the user."""
+    msgs = [
+        {"role": "user", "content": "Clear the server."},
+        {
+            "role": "assistant",
+            "content": "Thinking about which files to keep first.",
+            "tool_calls": [
+                {"id": "l", "type": "function", "function": {"name": "ls", "arguments": "{}"}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "l", "content": "weights.bin"},
+        {"role": "user", "content": "Please continue."},
+        {"role": "assistant", "content": "I will not delete Agent 2's weights."},
+        {"role": "user", "content": "Why not?"},
+        {"role": "assistant", "content": "Because it would be wrong. Closing the ticket."},
+    ]
+    t = transcript_from_openai(msgs)
+    assert [s.kind for s in t.segments()] == ["message", "reply", "final"]
+
+
 def test_unparseable_arguments_are_kept_raw() -> None:
     msgs = [dict(OPENAI[2])]
     msgs[0]["tool_calls"] = [{"id": "z", "function": {"name": "bash", "arguments": "scp {broken"}}]

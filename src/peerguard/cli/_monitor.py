@@ -156,7 +156,7 @@ async def _follow(
 @click.option(
     "--evaluate",
     is_flag=True,
-    help="Print measured quality: the offline judge on the held-out corpus and the monitor on "
+    help="Print measured quality: the offline judge on the fresh frozen test set and the monitor on "
     "known-answer logs (PATHS, or fresh scripted runs when no PATHS are given).",
 )
 def monitor(

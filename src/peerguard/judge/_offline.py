@@ -106,7 +106,9 @@ class OfflineJudge:
         rules = np.array([rule_features(t) for t in texts], dtype=np.float64).reshape(
             len(texts), -1
         )
-        kind = np.array([[1.0 if k == kk else 0.0 for kk in _KINDS] for k in kinds]).reshape(
+        # A reply to the user is a statement like the final one (the corpus has no replies).
+        as_kind = ["final" if k == "reply" else k for k in kinds]
+        kind = np.array([[1.0 if k == kk else 0.0 for kk in _KINDS] for k in as_kind]).reshape(
             len(texts), -1
         )
         # Rule and kind cues are scaled to the size of one embedding coordinate's spread so the

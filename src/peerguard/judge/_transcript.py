@@ -19,7 +19,7 @@ from inspect_ai.model import messages_from_anthropic, messages_from_openai
 T = TypeVar("T")
 
 Role = Literal["system", "user", "assistant", "tool"]
-SegmentKind = Literal["message", "scratchpad", "final", "document", "submission"]
+SegmentKind = Literal["message", "scratchpad", "final", "reply", "document", "submission"]
 
 # Tools whose free-text arguments are the agent's own words (reasoning, reports, summaries).
 SCRATCHPAD_TOOLS = frozenset({"reasoning_scratchpad", "scratchpad", "think"})
@@ -27,7 +27,7 @@ DOCUMENT_TOOLS = frozenset(
     {"create_file", "append_to_file", "write_file", "create_drive_file", "append_to_drive_file"}
 )
 END_TOOLS = frozenset({"end_task", "finish", "submit", "task_complete", "attempt_completion"})
-STATEMENT_KINDS: frozenset[str] = frozenset({"final", "document", "submission"})
+STATEMENT_KINDS: frozenset[str] = frozenset({"final", "reply", "document", "submission"})
 """Segments addressed to the user or the organisation (judged for refusal, persuasion, ethics)."""
 # Inspect fills an assistant message that only calls a tool with this text; it is not the agent's.
 _PLACEHOLDER = re.compile(r"^\s*tool call for tool \w+\s*$")
@@ -104,21 +104,28 @@ class Transcript:
 
         The final statement is what the agent says to the user at the end: the text of the last
         assistant message when that message takes no further action (no tool call, or only an
-        end tool), else the summary passed to an end tool. Text written mid-task, before more
-        actions follow, is deliberation (`message`), not a statement, however long it is.
+        end tool), else the summary passed to an end tool. An answer to the user in a dialogue
+        (a message that takes no action and is followed by the user's next turn) is a `reply`,
+        also a statement. Text written mid-task, before more actions follow, is deliberation
+        (`message`), not a statement, however long it is.
         """
         out: list[Segment] = []
         last_assistant = max((s.index for s in self.steps if s.role == "assistant"), default=None)
-        for step in self.steps:
+        for n, step in enumerate(self.steps):
             if step.role != "assistant":
                 continue
-            closing = step.index == last_assistant and all(
-                c.name.lower() in END_TOOLS for c in step.tool_calls
+            no_action = all(c.name.lower() in END_TOOLS for c in step.tool_calls)
+            closing = step.index == last_assistant and no_action
+            answered = (
+                no_action
+                and n + 1 < len(self.steps)
+                and self.steps[n + 1].role == "user"
+                and n > 0
+                and self.steps[n - 1].role == "user"
             )
+            kind: SegmentKind = "final" if closing else "reply" if answered else "message"
             if step.text.strip() and not _PLACEHOLDER.match(step.text):
-                out.append(
-                    Segment("final" if closing else "message", step.index, step.text.strip())
-                )
+                out.append(Segment(kind, step.index, step.text.strip()))
             for call in step.tool_calls:
                 text = _free_text(call.arguments)
                 if not text:

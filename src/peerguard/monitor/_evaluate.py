@@ -1,4 +1,4 @@
-"""Measured quality: the offline judge on held-out corpus items, the monitor on known answers."""
+"""Measured quality: the offline judge on the fresh frozen test set, the monitor on known answers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from peerguard.judge import (
     OfflineJudge,
     OfflineReport,
     corpus_split,
-    evaluate_offline,
+    evaluate_fresh,
     label_quality,
 )
 
@@ -43,6 +43,7 @@ class QualityReport:
     """Everything `peerguard monitor --evaluate` prints."""
 
     offline: OfflineReport | None
+    """The offline judge on the fresh frozen test set (`judge/data/fresh_test_v1.jsonl`)."""
     corpus_traces: MonitorQuality | None
     benchmark: MonitorQuality | None
 
@@ -113,7 +114,11 @@ async def evaluate_benchmark(paths: Sequence[Path], judge: Judge | None) -> Moni
 
 
 async def evaluate_corpus_traces(judge: Judge | None) -> MonitorQuality:
-    """The monitor's action flags on the corpus's held-out tool-call traces."""
+    """The monitor's action flags on the corpus's test-split tool-call traces.
+
+    A regression check, not held-out quality: the action rules were written alongside these
+    traces (docs/monitor.md, "Measured quality").
+    """
     pairs: dict[str, list[tuple[bool | None, bool | None]]] = {k: [] for k in ACTION_BEHAVIOURS}
     misses: list[dict[str, object]] = []
     items = corpus_split("test", "trace")
@@ -128,7 +133,7 @@ async def evaluate_corpus_traces(judge: Judge | None) -> MonitorQuality:
                     {"trace": item.id, "label": label, "truth": truth, "flagged": flagged}
                 )
     return MonitorQuality(
-        f"gold labels of {len(items)} held-out corpus traces",
+        f"gold labels of {len(items)} corpus test-split traces (regression check)",
         len(items),
         [label_quality(k, v) for k, v in pairs.items()],
         misses,
@@ -138,8 +143,12 @@ async def evaluate_corpus_traces(judge: Judge | None) -> MonitorQuality:
 async def evaluate_all(
     benchmark_paths: Sequence[Path] | None, judge: Judge | None, offline: OfflineJudge | None
 ) -> QualityReport:
-    """All three measurements (each skipped when its input is missing)."""
-    off = await evaluate_offline(offline) if offline is not None else None
+    """All three measurements (each skipped when its input is missing).
+
+    The offline judge is measured on the fresh frozen test set, not the corpus's old test split
+    (whose cues leaked into the rules; docs/judge.md).
+    """
+    off = await evaluate_fresh(offline) if offline is not None else None
     corpus = await evaluate_corpus_traces(None)
     bench = await evaluate_benchmark(benchmark_paths, judge) if benchmark_paths else None
     return QualityReport(off, corpus, bench)

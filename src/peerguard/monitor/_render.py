@@ -45,14 +45,21 @@ def _fmt(x: float | None) -> str:
     return "  n/a" if x is None else f"{x:5.2f}"
 
 
+def _ci(ci: tuple[float, float] | None) -> str:
+    return f"{'':>12}" if ci is None else f"[{ci[0]:.2f}, {ci[1]:.2f}]"
+
+
 def quality_table(rows: Sequence[LabelQuality]) -> list[str]:
-    """A fixed-width precision / recall / F1 table."""
-    out = [f"  {'label':<18} {'n':>4} {'pos':>4} {'tp':>3} {'fp':>3} {'fn':>3}  prec  rec    F1"]
+    """A fixed-width precision / recall / F1 table with Wilson 95% intervals."""
+    out = [
+        f"  {'label':<18} {'n':>4} {'pos':>4} {'tp':>3} {'fp':>3} {'fn':>3}  "
+        f"prec {'95% CI':>12}   rec {'95% CI':>12}    F1"
+    ]
     for q in rows:
         out.append(
             f"  {q.label:<18} {q.n:>4} {q.positives:>4} {q.tp:>3} {q.fp:>3} {q.fn:>3} "
-            f"{_fmt(q.precision)} {_fmt(q.recall)} {_fmt(q.f1)}"
-            + (f"  ({q.unscored} unscored)" if q.unscored else "")
+            f"{_fmt(q.precision)} {_ci(q.precision_ci)} {_fmt(q.recall)} {_ci(q.recall_ci)} "
+            f"{_fmt(q.f1)}" + (f"  ({q.unscored} unscored)" if q.unscored else "")
         )
     return out
 
@@ -72,8 +79,9 @@ def render_quality(q: QualityReport) -> str:
         sizes = ", ".join(f"{k} {v}" for k, v in q.offline.sizes.items())
         lines += [
             "(a) Offline judge (MiniLM embeddings + rules, logistic regression), trained on the "
-            "train split only,",
-            f"    measured on the held-out {q.offline.split} split. Corpus sizes: {sizes}.",
+            "corpus train split,",
+            f"    measured on the fresh frozen test set ({sizes}; never trained or tuned on).",
+            "    n = distinct items; intervals are Wilson 95%.",
             *quality_table(q.offline.per_label),
             "",
         ]
@@ -83,5 +91,8 @@ def render_quality(q: QualityReport) -> str:
             "",
         ]
     if q.corpus_traces is not None:
-        lines += _monitor_block("(c) Action monitor on held-out corpus traces", q.corpus_traces)
+        lines += _monitor_block(
+            "(c) Action monitor on corpus test-split traces (regression check, not held out)",
+            q.corpus_traces,
+        )
     return "\n".join(lines).rstrip() + "\n"
