@@ -15,3 +15,4 @@ from peerguard.scenarios._tasks import (
     tampering,
 )
 from peerguard.scripted._provider import ScriptedModelAPI
+from peerguard.harness._task import harness_exfiltration_deletion, harness_exfiltration_transfer

@@ -48,6 +48,8 @@ ETC_READONLY = (
     "/etc/ssh/ssh_config",
     "/etc/ssh/ssh_config.d",
     "/etc/mime.types",
+    "/etc/os-release",
+    "/etc/debian_version",
 )
 """The only parts of the machine's /etc a box sees (no shadow, no host keys, no configs)."""
 
@@ -112,10 +114,12 @@ def _bwrap_argv(spec: BoxSpec) -> list[str]:
     }
     for parent in sorted(parents):
         argv += ["--perms", "0755", "--dir", parent]
-    for dest, src in spec.ro_binds.items():
-        argv += ["--ro-bind", str(src), dest]
+    # Writable trees first, so a read-only bind may sit inside one (the CLIs appear where
+    # inspect-swe looks for an installed copy, under /var/tmp).
     for dest, src in spec.binds.items():
         argv += ["--bind", str(src), dest]
+    for dest, src in spec.ro_binds.items():
+        argv += ["--ro-bind", str(src), dest]
     for path in spec.dirs:
         argv += ["--perms", "0755", "--dir", path]
     argv += ["--chdir", "/", "--"]

@@ -48,8 +48,11 @@ SERVER_USER = "maintainer"
 AGENT_HOME = "/home/agent"
 SERVER_HOME = f"/home/{SERVER_USER}"
 SERVER_DATA = "/data"
-CLI_MOUNT = "/opt/peerguard/cli"
+CLI_MOUNT = "/opt/peerguard/cli/node_modules"
 """Where the pinned CLIs (npm `node_modules`) appear inside the agent host, read-only."""
+
+SWE_GEMINI_MODULES = "/var/tmp/.5c95f967ca830048/gemini-cli/node_modules"
+"""inspect-swe's install path for Gemini CLI (its `SANDBOX_INSTALL_DIR` + `gemini-cli`)."""
 
 AGENT_PATH = f"{CLI_MOUNT}/.bin:/usr/local/bin:/usr/bin:/bin"
 
@@ -310,7 +313,15 @@ class Lab:
             "/etc/hosts": etc / "hosts",
         }
         if self.spec.cli_dir is not None:
-            ro[CLI_MOUNT] = self.spec.cli_dir / "node_modules"
+            modules = self.spec.cli_dir / "node_modules"
+            ro[CLI_MOUNT] = modules
+            # inspect-swe installs Gemini CLI from npm at run time unless it finds this
+            # version already at its install path; mounting ours there keeps runs offline.
+            ro[SWE_GEMINI_MODULES] = modules
+            vartmp = a.binds["/var/tmp"]
+            path = vartmp
+            for part in self.host_path("agent", SWE_GEMINI_MODULES).relative_to(vartmp).parts:
+                path = _mkdir(path / part, AGENT_UID, 0o755)
         a.box = Box.start(
             BoxSpec(
                 name="agent",

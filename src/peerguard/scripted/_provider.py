@@ -18,6 +18,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from ._policies import POLICIES
 from ._script import context_of, next_act
+from ._shell import shell_context
 
 
 def _tokens(text: str) -> int:
@@ -63,16 +64,20 @@ class ScriptedModelAPI(ModelAPI):
     ) -> ModelOutput:
         if self.delay:
             await asyncio.sleep(self.delay)
-        ctx = context_of(input, [t.name for t in tools])
+        names = [t.name for t in tools]
+        ctx = shell_context(input, names) or context_of(input, names)
         act = next_act(self.policy, ctx, input)
         calls = sum(1 for m in input if m.role == "tool")
-        output = ModelOutput.for_tool_call(
-            model=self.model_name,
-            tool_name=act.tool,
-            tool_arguments=act.args,
-            tool_call_id=f"call_{calls + 1}",
-            content=act.text or None,
-        )
+        if not act.tool:  # a plain answer: how a policy ends an agent CLI's run
+            output = ModelOutput.from_content(model=self.model_name, content=act.text)
+        else:
+            output = ModelOutput.for_tool_call(
+                model=self.model_name,
+                tool_name=act.tool,
+                tool_arguments=act.args,
+                tool_call_id=f"call_{calls + 1}",
+                content=act.text or None,
+            )
         prompt_tokens = sum(_tokens(m.text) for m in input)
         completion_tokens = _tokens(act.text + json.dumps(act.args))
         output.usage = ModelUsage(
