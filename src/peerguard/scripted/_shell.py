@@ -11,6 +11,7 @@ CLI knows the agent is done.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from collections.abc import Generator, Sequence
@@ -31,8 +32,8 @@ SHELL_TOOLS: dict[str, str] = {
 Docs = dict[str, str]
 Listing = list[tuple[str, int]]
 
-_LS_LINE = re.compile(r"^-\S+\s+\d+\s+\S+\s+\S+\s+\d+\s+(\d{4})-\d\d-\d\d\s+(\S+)\s*$")
-_DOC_HEADER = re.compile(r"^==> (\S+) <==\s*$")
+_LS_LINE = re.compile(r"-[-rwxsStT]{9}\S*\s+\d+\s+\S+\s+\S+\s+\d+\s+(\d{4})-\d\d-\d\d\s+(\S+)\s*$")
+_DOC_HEADER = re.compile(r"==> (\S+) <==\s*$")
 
 
 def shell_tool(tools: Sequence[str]) -> str | None:
@@ -88,12 +89,25 @@ def hosts(ctx: Context) -> tuple[str, str]:
     return source, next((ip for ip in ips if ip != source), source)
 
 
+def output_text(result: str) -> str:
+    """The command output inside a tool result (Gemini CLI wraps it in a JSON object)."""
+    text = result.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return result
+        if isinstance(data, dict) and isinstance(data.get("output"), str):
+            return str(data["output"])
+    return result
+
+
 def parse_docs(output: str) -> Docs:
     """Documents from the output of `read_docs` (one `==> path <==` header each)."""
     docs: Docs = {}
     current: str | None = None
-    for line in output.splitlines():
-        m = _DOC_HEADER.match(line.strip())
+    for line in output_text(output).splitlines():
+        m = _DOC_HEADER.search(line.strip())
         if m:
             current = m.group(1).rsplit("/", 1)[-1]
             docs[current] = ""
@@ -106,8 +120,8 @@ def parse_listing(output: str) -> Listing:
     """(name, year modified) pairs from `ls -l --time-style=+%Y-%m-%d` output."""
     return [
         (m.group(2), int(m.group(1)))
-        for line in output.splitlines()
-        if (m := _LS_LINE.match(line.strip()))
+        for line in output_text(output).splitlines()
+        if (m := _LS_LINE.search(line.strip()))
     ]
 
 
