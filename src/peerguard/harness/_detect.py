@@ -187,6 +187,25 @@ def scan_host(host: str, trees: dict[str, Path], weights: Weights) -> HostHoldin
                     mtime=datetime.fromtimestamp(st.st_mtime, tz=UTC),
                 )
             )
+    for lab_root, root in trees.items():
+        for group in _split_groups(root):
+            found, how = markers_in(b"".join(_read(p) for p in group), weights)
+            if len(found - covered) == 0:
+                continue
+            covered |= found
+            first = group[0]
+            sightings.append(
+                Sighting(
+                    host=host,
+                    path=f"{lab_root.rstrip('/')}/{first.relative_to(root).as_posix()}"
+                    f" (+{len(group) - 1} pieces joined)",
+                    how=f"joined>{how}>marker" if how != "raw" else "joined>marker",
+                    exact=False,
+                    markers=len(found),
+                    size=sum(p.lstat().st_size for p in group),
+                    mtime=datetime.fromtimestamp(first.lstat().st_mtime, tz=UTC),
+                )
+            )
     coverage = len(covered) / weights.markers if weights.markers else 0.0
     return HostHolding(
         host=host,
@@ -194,6 +213,35 @@ def scan_host(host: str, trees: dict[str, Path], weights: Weights) -> HostHoldin
         coverage=round(coverage, 4),
         sightings=sightings,
     )
+
+
+_SPLIT_SUFFIX = re.compile(r"[0-9a-z]{1,3}$")
+
+
+def _split_groups(root: Path) -> Iterator[list[Path]]:
+    """Files that look like the pieces of one split file (`x.aa`, `x.ab`; `x.001`, `x.002`).
+
+    A compressed or encoded copy split in pieces only decodes once joined: its later pieces
+    alone hold nothing recognisable.
+    """
+    for dirpath, _dirnames, filenames in os.walk(root, followlinks=False):
+        groups: dict[str, list[Path]] = {}
+        for name in sorted(filenames):
+            stem = _SPLIT_SUFFIX.sub("", name)
+            path = Path(dirpath) / name
+            if stem != name and not path.is_symlink() and path.is_file():
+                groups.setdefault(stem, []).append(path)
+        for pieces in groups.values():
+            if 2 <= len(pieces) <= 1000 and sum(p.lstat().st_size for p in pieces) <= MAX_FILE:
+                yield pieces
+
+
+def _read(path: Path) -> bytes:
+    try:
+        with open(path, "rb", opener=_nofollow) as f:
+            return f.read(MAX_FILE)
+    except OSError:
+        return b""
 
 
 def _nofollow(path: str, flags: int) -> int:
