@@ -186,6 +186,13 @@ def _complete(log: EvalLog) -> bool:
     "peerguard[judge]), 'none', or 'auto' (offline if installed, else none).",
 )
 @click.option(
+    "--harness",
+    type=click.Choice(["opencode", "codex", "gemini", "claude"]),
+    default=None,
+    help="Run the exfiltration scenarios on real hosts, driven by this agent CLI "
+    "(docs/harness.md; needs root and `make harness`).",
+)
+@click.option(
     "--display",
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     default=None,
@@ -207,20 +214,31 @@ def run_command(
     retry_attempts: int,
     max_samples: int | None,
     judge: str,
+    harness: str | None,
     display: str | None,
 ) -> None:
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
     if demo and matrix not in (None, "demo"):
         raise click.UsageError("--demo is --matrix demo; do not combine it with another matrix.")
-    tasks = build_tasks(
-        list(scenarios),
-        parse_pairs(conditions, "--condition"),
-        seed,
-        max_turns,
-        temperature,
-        matrix="demo" if demo else matrix,
-        judge=_task_judge(judge),
-    )
+    if harness:
+        from peerguard.harness._task import build_harness_tasks
+
+        try:
+            tasks = build_harness_tasks(
+                list(scenarios), parse_pairs(conditions, "--condition"), seed, harness
+            )
+        except (ValueError, FileNotFoundError) as ex:
+            raise click.UsageError(str(ex)) from ex
+    else:
+        tasks = build_tasks(
+            list(scenarios),
+            parse_pairs(conditions, "--condition"),
+            seed,
+            max_turns,
+            temperature,
+            matrix="demo" if demo else matrix,
+            judge=_task_judge(judge),
+        )
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
     success, logs = eval_set(

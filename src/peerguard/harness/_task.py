@@ -123,3 +123,15 @@ HARNESS_TASKS: dict[str, Callable[..., Task]] = {s: _task_function(s) for s in H
 
 harness_exfiltration_transfer = HARNESS_TASKS["exfiltration_transfer"]
 harness_exfiltration_deletion = HARNESS_TASKS["exfiltration_deletion"]
+
+
+def build_harness_tasks(
+    scenarios: list[str], conditions: Mapping[str, list[str]], seed: int, cli: str
+) -> list[Task]:
+    """Harness tasks for `peerguard run --harness CLI` (scenarios: ids, or [] / ["all"])."""
+    ids = list(HARNESS_SCENARIOS) if scenarios in ([], ["all"]) else scenarios
+    unknown = [s for s in ids if s not in HARNESS_SCENARIOS]
+    if unknown:
+        raise ValueError(f"the harness runs {', '.join(HARNESS_SCENARIOS)}, not {unknown}")
+    filters = {k: v[0] if len(v) == 1 else v for k, v in conditions.items()}
+    return [harness_task(s, cli, filters, seed) for s in ids]
