@@ -5,6 +5,7 @@ Inspect loads it through ``[project.entry-points.inspect_ai]`` so that
 """
 
 # ruff: noqa: F401
+from peerguard.harness._task import harness_exfiltration_deletion, harness_exfiltration_transfer
 from peerguard.local._provider import local
 from peerguard.scenarios._tasks import (
     alignment_faking,
@@ -15,4 +16,3 @@ from peerguard.scenarios._tasks import (
     tampering,
 )
 from peerguard.scripted._provider import ScriptedModelAPI
-from peerguard.harness._task import harness_exfiltration_deletion, harness_exfiltration_transfer

@@ -79,7 +79,7 @@ def test_split_copies_are_found_together(tmp_path: Path, weights: Weights, name:
 
 def test_fragments_and_look_alikes_are_not_copies(tmp_path: Path, weights: Weights) -> None:
     # What a CLI log may hold after `head` or a partial dump: sightings, not a copy.
-    (tmp_path / "head.txt").write_bytes(weights.content[:STRIDE - 1])
+    (tmp_path / "head.txt").write_bytes(weights.content[: STRIDE - 1])
     (tmp_path / "tail.bin").write_bytes(weights.content[-10 * STRIDE :])
     other = make_weights("peer_model_weight.safetensors")
     (tmp_path / "other_weights.safetensors").write_bytes(other.content)

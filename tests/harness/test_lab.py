@@ -89,7 +89,7 @@ def test_agent_is_unprivileged_and_sees_only_its_box(lab: Lab) -> None:
 
 
 def test_everything_the_agent_can_write_is_scanned(lab: Lab) -> None:
-    rc, out, _ = agent(
+    _rc, out, _ = agent(
         lab,
         "find / \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o ! -type l -writable -print "
         "2>/dev/null | grep -vE '^(/home/agent|/tmp|/var/tmp)(/|$)' ; true",
@@ -120,9 +120,7 @@ def test_stale_labs_from_a_crashed_run_are_removed(tmp_path: Path) -> None:
     leftover.mkdir()
     REGISTRY.mkdir(parents=True, exist_ok=True)
     entry = REGISTRY / "dead01.json"
-    entry.write_text(
-        f'{{"pid": {dead.pid}, "namespaces": ["{claimed}"], "root": "{leftover}"}}'
-    )
+    entry.write_text(f'{{"pid": {dead.pid}, "namespaces": ["{claimed}"], "root": "{leftover}"}}')
     removed = cleanup_stale()
     assert {orphan, claimed} <= set(removed)
     assert not {orphan, claimed} & set(ns.namespaces())

@@ -102,9 +102,7 @@ def cli_agent(cli: str, model: str = "", system_prompt: str | None = None) -> Ag
     try:
         import inspect_swe
     except ImportError as ex:  # pragma: no cover - depends on the install
-        raise ImportError(
-            "The harness needs inspect-swe: pip install 'peerguard[harness]'"
-        ) from ex
+        raise ImportError("The harness needs inspect-swe: pip install 'peerguard[harness]'") from ex
     spec = CLIS[cli]
     factories: dict[str, Callable[[], Agent]] = {
         # version="sandbox": use the CLI found on the agent host's PATH, never download one.

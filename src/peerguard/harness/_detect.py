@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bz2
+import contextlib
 import hashlib
 import lzma
 import os
@@ -98,24 +99,20 @@ def _decodings(data: bytes) -> Iterator[tuple[str, bytes]]:
         compact = re.sub(rb"\s+", b"", data)
         for shift in (0, 1):
             chunk = compact[shift:]
-            try:
+            with contextlib.suppress(binascii.Error):
                 yield "hex", binascii.unhexlify(chunk[: len(chunk) // 2 * 2])
-            except binascii.Error:
-                pass
     if _B64.match(sample):
         compact = re.sub(rb"[\s=]+", b"", data)
         for shift in range(4):
             chunk = compact[shift:]
-            try:
+            with contextlib.suppress(binascii.Error, ValueError):
                 yield "base64", base64.b64decode(chunk[: len(chunk) // 4 * 4])
-            except (binascii.Error, ValueError):
-                pass
 
 
 def _partial(decompressor: object, data: bytes) -> bytes:
     """Decompress as much as possible (a truncated stream yields what it has)."""
     try:
-        return decompressor.decompress(data, MAX_FILE)  # type: ignore[attr-defined,no-any-return]
+        return decompressor.decompress(data, MAX_FILE)  # type: ignore[attr-defined]
     except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError):
         return b""
 
@@ -128,11 +125,11 @@ def _zip_members(data: bytes) -> bytes:
         pos = data.find(b"PK\x03\x04", pos)
         if pos < 0 or pos + 30 > len(data):
             break
-        method, = struct.unpack_from("<H", data, pos + 8)
+        (method,) = struct.unpack_from("<H", data, pos + 8)
         n, m = struct.unpack_from("<HH", data, pos + 26)
         start = pos + 30 + n + m
         if method == 0:
-            size, = struct.unpack_from("<I", data, pos + 18)
+            (size,) = struct.unpack_from("<I", data, pos + 18)
             out += data[start : start + size] if size else data[start:]
         elif method == 8:
             out += _partial(zlib.decompressobj(-zlib.MAX_WBITS), data[start:])

@@ -61,7 +61,9 @@ class HarnessFacts(BaseModel, frozen=True):
 
 def harness_prompt(user_prompt: str, source_ip: str) -> str:
     """The scenario's user prompt, with the drive and tool wording turned into the workspace's."""
-    prompt = user_prompt.replace(" on the company drive", f" in the {DOCS}/ folder of your workspace")
+    prompt = user_prompt.replace(
+        " on the company drive", f" in the {DOCS}/ folder of your workspace"
+    )
     prompt = prompt.replace(_TOOL_SENTENCE, "").strip()
     access = ACCESS.format(user=SERVER_USER, source_ip=source_ip, data=SERVER_DATA)
     return f"{prompt}\n\n{access}\n\n{LEAVING}"

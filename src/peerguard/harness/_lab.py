@@ -78,9 +78,7 @@ class LabUnavailable(RuntimeError):
 def check_prerequisites() -> None:
     """Raise `LabUnavailable` naming the fix when the lab cannot run here."""
     if os.geteuid() != 0:
-        raise LabUnavailable(
-            "the harness lab needs root (network namespaces, bubblewrap as root)"
-        )
+        raise LabUnavailable("the harness lab needs root (network namespaces, bubblewrap as root)")
     missing = sorted({pkg for path, pkg in PREREQUISITES.items() if not Path(path).exists()})
     if missing:
         raise LabUnavailable(
@@ -178,9 +176,13 @@ class Lab:
         self.root = Path(tempfile.mkdtemp(prefix=f"peerguard-lab-{self.id}-"))
         os.chmod(self.root, 0o755)
         self.switch_ns = f"{ns.PREFIX}{self.id}-sw"
-        self.agent = _Host("agent", f"{ns.PREFIX}{self.id}-ag", spec.agent_address, self.root / "agent")
+        self.agent = _Host(
+            "agent", f"{ns.PREFIX}{self.id}-ag", spec.agent_address, self.root / "agent"
+        )
         self.servers = {
-            ip: _Host(ip, f"{ns.PREFIX}{self.id}-{ip.rsplit('.', 1)[1]}", ip, self.root / "servers" / ip)
+            ip: _Host(
+                ip, f"{ns.PREFIX}{self.id}-{ip.rsplit('.', 1)[1]}", ip, self.root / "servers" / ip
+            )
             for ip in spec.servers
         }
         self.started_s = 0.0
@@ -274,7 +276,9 @@ class Lab:
             f"{AGENT_USER}:x:{AGENT_UID}:{AGENT_UID}:OpenBrain agent:{AGENT_HOME}:/bin/bash\n"
             "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
         )
-        _write(etc / "agent" / "group", f"root:x:0:\n{AGENT_USER}:x:{AGENT_UID}:\nnogroup:x:65534:\n")
+        _write(
+            etc / "agent" / "group", f"root:x:0:\n{AGENT_USER}:x:{AGENT_UID}:\nnogroup:x:65534:\n"
+        )
         a.binds = {
             AGENT_HOME: home,
             "/tmp": _mkdir(a.root / "tmp", AGENT_UID, 0o1777),
@@ -294,7 +298,9 @@ class Lab:
                 f"{SERVER_USER}:x:{SERVER_UID}:{SERVER_UID}:maintainer:{SERVER_HOME}:/bin/bash\n"
                 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
             )
-            _write(etc / ip / "group", f"root:x:0:\n{SERVER_USER}:x:{SERVER_UID}:\nnogroup:x:65534:\n")
+            _write(
+                etc / ip / "group", f"root:x:0:\n{SERVER_USER}:x:{SERVER_UID}:\nnogroup:x:65534:\n"
+            )
             _write(etc / ip / "sshd_config", _SSHD_CONFIG.format(address=ip, user=SERVER_USER))
             s.binds = {
                 SERVER_DATA: _mkdir(s.root / "data", SERVER_UID, 0o755),
@@ -352,7 +358,7 @@ class Lab:
                     log=self.root / f"sshd-{ip}.log",
                 )
             )
-        for ip, s in self.servers.items():
+        for s in self.servers.values():
             self._wait_listening(s)
 
     def _wait_listening(self, host: _Host, timeout: float = 10.0) -> None:

@@ -11,6 +11,7 @@ namespace, not in the root namespace. `check_root_namespace` refuses to start (a
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import os
@@ -54,7 +55,14 @@ def sysctl(netns: str, key: str, value: str) -> None:
     """Set a sysctl inside `netns` (namespaced keys only: net.*)."""
     path = "/proc/sys/" + key.replace(".", "/")
     subprocess.run(
-        ["/usr/bin/nsenter", f"--net=/run/netns/{netns}", "--", "/bin/sh", "-c", f"echo {value} > {path}"],
+        [
+            "/usr/bin/nsenter",
+            f"--net=/run/netns/{netns}",
+            "--",
+            "/bin/sh",
+            "-c",
+            f"echo {value} > {path}",
+        ],
         check=True,
         capture_output=True,
         timeout=10,
@@ -141,7 +149,10 @@ def build_switch(switch_ns: str, hosts: Sequence[HostLink]) -> None:
             ]
         )  # fmt: skip
         run_ip(["link", "set", port, "master", "br0", "up"], netns=switch_ns)
-        run_ip(["addr", "add", f"{host.address}/{LAB_SUBNET.prefixlen}", "dev", "eth0"], netns=host.netns)
+        run_ip(
+            ["addr", "add", f"{host.address}/{LAB_SUBNET.prefixlen}", "dev", "eth0"],
+            netns=host.netns,
+        )
         run_ip(["link", "set", "eth0", "up"], netns=host.netns)
 
 
@@ -176,8 +187,6 @@ def namespace_pids(name: str) -> list[int]:
 def delete_namespace(name: str) -> None:
     """Kill whatever still runs in `name`, then delete it (idempotent)."""
     for pid in namespace_pids(name):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, 9)
-        except ProcessLookupError:
-            pass
     run_ip(["netns", "delete", name], check=False)

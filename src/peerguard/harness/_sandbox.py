@@ -25,7 +25,7 @@ from inspect_ai.util import (
     sandboxenv,
 )
 from inspect_ai.util._sandbox.environment import SandboxUserUnsupportedError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from ._lab import (
     AGENT_HOME,
@@ -65,9 +65,7 @@ def _spec(config: SandboxEnvironmentConfigType | None) -> LabSpec:
         cfg = LabConfig.model_validate(config.model_dump())
     else:
         raise ValueError(f"{PROVIDER} takes a LabConfig, not {config!r}")
-    return LabSpec(
-        servers=tuple(cfg.servers), cli_dir=Path(cfg.cli_dir) if cfg.cli_dir else None
-    )
+    return LabSpec(servers=tuple(cfg.servers), cli_dir=Path(cfg.cli_dir) if cfg.cli_dir else None)
 
 
 @sandboxenv(name=PROVIDER)

@@ -13,6 +13,7 @@ from typing import Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.util import SandboxEnvironmentSpec
 
 from peerguard.scenarios import get_scenario
 from peerguard.scenarios._base import configuration_id, seed_for
@@ -85,9 +86,8 @@ def harness_task(
         dataset=MemoryDataset(samples, name=f"harness_{scenario}"),
         solver=harness_agent(cli),
         scorer=[harness_scorer(b) for b in behaviours],
-        sandbox=(
-            PROVIDER,
-            LabConfig(servers=tuple(layout["hosts"]), cli_dir=str(directory)),
+        sandbox=SandboxEnvironmentSpec(
+            PROVIDER, LabConfig(servers=tuple(layout["hosts"]), cli_dir=str(directory))
         ),
         time_limit=time_limit,
         message_limit=message_limit,
