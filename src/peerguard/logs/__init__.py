@@ -3,7 +3,7 @@
 Light on purpose (no pandas): the monitor and the CLI import it on start-up.
 """
 
-from ._contract import STORE_KEY, is_flagged, to_flag
+from ._contract import HARNESS_CLI, LAB_STORE_KEY, STORE_KEY, is_flagged, to_flag
 from ._read import (
     LoggedSample,
     LogSet,
@@ -15,6 +15,8 @@ from ._read import (
 )
 
 __all__ = [
+    "HARNESS_CLI",
+    "LAB_STORE_KEY",
     "STORE_KEY",
     "LogSet",
     "LoggedSample",
