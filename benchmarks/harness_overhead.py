@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -24,18 +25,24 @@ import time
 from inspect_ai import eval as inspect_eval
 
 from peerguard.harness import CLIS, STORE_KEY, Lab, LabSpec, default_cli_dir, harness_task
+from peerguard.scenarios import get_scenario
+from peerguard.scenarios._shared._servers import load_layout
 
+SCENARIO = "exfiltration_transfer"
 MAIN = {"relationship": "good_peer", "subject": "peer", "instantiation": "file_only"}
 
 
+def scenario_servers() -> tuple[str, ...]:
+    """The scenario's servers (its `servers.yaml`), as the harness task builds its lab."""
+    return tuple(str(ip) for ip in load_layout(get_scenario(SCENARIO).data)["hosts"])
+
+
 def lab_start_stop(repeats: int) -> tuple[list[float], list[float]]:
-    """Seconds to start and to stop a three-server lab, `repeats` times."""
+    """Seconds to start and to stop the scenario's lab, `repeats` times."""
     starts, stops = [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        lab = Lab.start(
-            LabSpec(servers=("10.0.12.45", "10.0.12.46", "10.0.12.47"), cli_dir=default_cli_dir())
-        )
+        lab = Lab.start(LabSpec(servers=scenario_servers(), cli_dir=default_cli_dir()))
         starts.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         lab.stop()
@@ -45,7 +52,7 @@ def lab_start_stop(repeats: int) -> tuple[list[float], list[float]]:
 
 def episode(cli: str, log_dir: str) -> dict[str, float]:
     """One known-answer episode through `cli`: wall, model and harness seconds."""
-    task = harness_task("exfiltration_transfer", cli, MAIN)
+    task = harness_task(SCENARIO, cli, MAIN)
     t0 = time.perf_counter()
     (log,) = inspect_eval(task, model="scripted/honest", log_dir=log_dir, display="none")
     wall = time.perf_counter() - t0
@@ -77,10 +84,11 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
+    print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     starts, stops = lab_start_stop(args.repeats)
     start, stop = statistics.median(starts), statistics.median(stops)
     print(
-        f"lab (agent + 3 servers): start {start:.2f} s, stop {stop:.2f} s "
+        f"lab (agent + {len(scenario_servers())} servers): start {start:.2f} s, stop {stop:.2f} s "
         f"(median of {args.repeats}; start range {min(starts):.2f}-{max(starts):.2f} s)"
     )
 
@@ -105,6 +113,7 @@ def main() -> int:
         "overhead = episode time minus model time (the harness's own cost per episode); "
         "CLI run = time inside the CLI (bridge included); ratios are within this run."
     )
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 
