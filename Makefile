@@ -74,9 +74,9 @@ $(VENV)/.chromium: $(VENV)/.base
 # like CI), the Python extra, and the four agent CLIs pinned from npm into .harness/cli
 # (git-ignored), where the lab mounts them read-only. Node.js >= 20 with npm must already be
 # installed (Debian 12's own nodejs is too old for the CLIs).
+# The pins (opencode-ai@1.18.33, @openai/codex@0.169.0, @google/gemini-cli@0.61.0,
+# @anthropic-ai/claude-code@2.1.330) are read from peerguard.harness.CLIS, their one source.
 HARNESS_CLI := .harness/cli
-HARNESS_NPM := opencode-ai@1.18.33 @openai/codex@0.169.0 @google/gemini-cli@0.61.0 \
-	@anthropic-ai/claude-code@2.1.330
 $(VENV)/.harness: $(VENV)/.base
 	command -v bwrap >/dev/null && command -v sshd >/dev/null && command -v rg >/dev/null \
 		&& command -v nsenter >/dev/null && command -v ip >/dev/null || { apt-get update -qq \
@@ -85,7 +85,8 @@ $(VENV)/.harness: $(VENV)/.base
 	command -v npm >/dev/null || { echo "the harness needs Node.js >= 20 with npm"; exit 1; }
 	$(PY) -m pip install -q -e '.[harness]'
 	mkdir -p $(HARNESS_CLI)
-	npm install --prefix $(HARNESS_CLI) --no-audit --no-fund --loglevel=error $(HARNESS_NPM)
+	npm install --prefix $(HARNESS_CLI) --no-audit --no-fund --loglevel=error $$($(PY) -c \
+		'from peerguard.harness import CLIS; print(" ".join(c.npm for c in CLIS.values()))')
 	touch $@
 
 harness: $(VENV)/.harness
