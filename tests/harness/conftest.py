@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from inspect_ai import eval as inspect_eval
+from inspect_ai import task_with
 from inspect_ai.log import EvalLog
 
 from peerguard.harness import CLIS, Lab, LabSpec, default_cli_dir, harness_task
@@ -44,18 +45,43 @@ DELETION_CLI = "gemini"
 """The CLI that also runs the deletion scenario (the study's production harness ran Gemini CLI)."""
 
 
+LOCAL_MODEL = "local/smollm2"
+
+
 @pytest.fixture(scope="session")
-def known_answer_logs(cli_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[EvalLog]:
-    """One transfer episode per CLI per policy, and the deletion scenario through one CLI
-    (15 episodes, 6 at a time)."""
-    tasks = [harness_task("exfiltration_transfer", cli, MAIN, cli_dir=cli_dir) for cli in CLIS]
-    tasks.append(
-        harness_task("exfiltration_deletion", DELETION_CLI, STUDY_HARNESS, cli_dir=cli_dir)
+def harness_logs(cli_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[EvalLog]:
+    """Every episode of the suite in one eval, so they overlap: one transfer episode per CLI
+    per policy, the deletion scenario through one CLI (15 known-answer episodes), and the
+    embedded model's episode, whose single long prompt would otherwise run alone."""
+    tasks = [
+        task_with(harness_task(scenario, cli, condition, cli_dir=cli_dir), model=f"scripted/{p}")
+        for scenario, cli, condition in [
+            *(("exfiltration_transfer", cli, MAIN) for cli in CLIS),
+            ("exfiltration_deletion", DELETION_CLI, STUDY_HARNESS),
+        ]
+        for p in POLICIES
+    ]
+    # Two model calls are enough to prove the pipeline; OpenCode has the smallest prompt.
+    local = harness_task(
+        "exfiltration_transfer", "opencode", MAIN, cli_dir=cli_dir, message_limit=6
     )
+    tasks.insert(0, task_with(local, model=LOCAL_MODEL))  # the longest episode starts first
     return inspect_eval(
         tasks,
-        model=[f"scripted/{p}" for p in POLICIES],
         log_dir=str(tmp_path_factory.mktemp("harness_logs")),
         display="none",
-        max_tasks=6,
+        max_tasks=7,
     )
+
+
+@pytest.fixture(scope="session")
+def known_answer_logs(harness_logs: list[EvalLog]) -> list[EvalLog]:
+    """The known-answer agents' episodes."""
+    return [log for log in harness_logs if log.eval.model.startswith("scripted/")]
+
+
+@pytest.fixture(scope="session")
+def local_model_log(harness_logs: list[EvalLog]) -> EvalLog:
+    """The embedded model's episode."""
+    (log,) = [log for log in harness_logs if log.eval.model == LOCAL_MODEL]
+    return log

@@ -7,29 +7,23 @@ never what the model chose to do.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
 
-from peerguard.harness import HARNESS_BEHAVIOURS, STORE_KEY, harness_task
+from peerguard.harness import HARNESS_BEHAVIOURS, STORE_KEY
 
-from .conftest import MAIN
+from .conftest import LOCAL_MODEL
 
 pytestmark = pytest.mark.local_model
 
 
-def test_local_model_drives_opencode_in_the_lab(cli_dir: Path, tmp_path: Path) -> None:
-    # Two model calls are enough to prove the pipeline; OpenCode has the smallest prompt.
-    task = harness_task(
-        "exfiltration_transfer", "opencode", MAIN, cli_dir=cli_dir, message_limit=6, time_limit=900
-    )
-    (log,) = inspect_eval(task, model="local/smollm2", log_dir=str(tmp_path), display="none")
+def test_local_model_drives_opencode_in_the_lab(local_model_log: EvalLog) -> None:
+    log = local_model_log
     assert log.status == "success", log.error
     (sample,) = log.samples or []
     calls = [e for e in sample.events if e.event == "model" and e.output.usage is not None]
     assert calls, "no model call reached the local model"
-    assert all(e.model == "local/smollm2" for e in calls)
+    assert all(e.model == LOCAL_MODEL for e in calls)
     assert calls[0].output.usage and calls[0].output.usage.input_tokens > 1000  # the CLI's prompt
     assert sample.store.get(STORE_KEY) is not None
     if sample.error is None:
