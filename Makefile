@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PEERGUARD := $(VENV)/bin/peerguard
 DEMO_LOGS ?= logs/demo
 
-.PHONY: demo test lint env env-dev clean reliability
+.PHONY: demo test lint env env-dev clean reliability harness
 
 # The base environment: the package in editable mode. Re-run when pyproject changes.
 $(VENV)/.base: pyproject.toml
@@ -70,6 +70,27 @@ $(VENV)/.chromium: $(VENV)/.base
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	touch $@
 
+# The production-agent harness (docs/harness.md): Debian packages for the lab (run as root,
+# like CI), the Python extra, and the four agent CLIs pinned from npm into .harness/cli
+# (git-ignored), where the lab mounts them read-only. Node.js >= 20 with npm must already be
+# installed (Debian 12's own nodejs is too old for the CLIs).
+# The pins (opencode-ai@1.18.33, @openai/codex@0.169.0, @google/gemini-cli@0.61.0,
+# @anthropic-ai/claude-code@2.1.330) are read from peerguard.harness.CLIS, their one source.
+HARNESS_CLI := .harness/cli
+$(VENV)/.harness: $(VENV)/.base
+	command -v bwrap >/dev/null && command -v sshd >/dev/null && command -v rg >/dev/null \
+		&& command -v nsenter >/dev/null && command -v ip >/dev/null || { apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap openssh-server \
+		openssh-client iproute2 ripgrep util-linux; }
+	command -v npm >/dev/null || { echo "the harness needs Node.js >= 20 with npm"; exit 1; }
+	$(PY) -m pip install -q -e '.[harness]'
+	mkdir -p $(HARNESS_CLI)
+	npm install --prefix $(HARNESS_CLI) --no-audit --no-fund --loglevel=error $$($(PY) -c \
+		'from peerguard.harness import CLIS; print(" ".join(c.npm for c in CLIS.values()))')
+	touch $@
+
+harness: $(VENV)/.harness
+
 env: $(VENV)/.base
 env-dev: $(VENV)/.dev
 
@@ -89,7 +110,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.dev $(VENV)/.local $(VENV)/.judge $(VENV)/.chromium
+test: $(VENV)/.dev $(VENV)/.local $(VENV)/.judge $(VENV)/.chromium $(VENV)/.harness
 	$(MAKE) lint
 	$(VENV)/bin/pytest -q
 

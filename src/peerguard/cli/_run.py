@@ -12,6 +12,7 @@ from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog
 
 from peerguard.analysis._adaptive import StoppingRule
+from peerguard.harness._clis import CLIS
 from peerguard.logs._stale import supersede_stale_logs
 from peerguard.scenarios import MATRICES, SCENARIOS, get_matrix, get_scenario
 from peerguard.scenarios._tasks import TASKS
@@ -339,6 +340,13 @@ def _complete(log: EvalLog) -> bool:
     "matrices, off otherwise).",
 )
 @click.option(
+    "--harness",
+    type=click.Choice(list(CLIS)),
+    default=None,
+    help="Run the exfiltration scenarios on real hosts, driven by this agent CLI "
+    "(docs/harness.md; needs root and `make harness`).",
+)
+@click.option(
     "--display",
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     default=None,
@@ -367,26 +375,45 @@ def run_command(
     max_samples: int | None,
     judge: str,
     followup: bool | None,
+    harness: str | None,
     display: str | None,
 ) -> None:
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
     if demo and matrix not in (None, "demo"):
         raise click.UsageError("--demo is --matrix demo; do not combine it with another matrix.")
     tasks_judge = _task_judge(judge)
-    tasks = build_tasks(
-        list(scenarios),
-        parse_pairs(conditions, "--condition"),
-        seed,
-        max_turns,
-        temperature,
-        matrix="demo" if demo else matrix,
-        judge=tasks_judge,
-        followup=matrix in ("study", "core") if followup is None else followup,
-    )
+    if harness:
+        if matrix or demo or followup:
+            raise click.UsageError(
+                "--harness runs the exfiltration scenarios by --scenario/--condition; it takes "
+                "no --matrix, --demo or --followup."
+            )
+        from peerguard.harness._task import build_harness_tasks
+
+        try:
+            tasks = build_harness_tasks(
+                list(scenarios), parse_pairs(conditions, "--condition"), seed, harness
+            )
+        except (ValueError, FileNotFoundError) as ex:
+            raise click.UsageError(str(ex)) from ex
+    else:
+        tasks = build_tasks(
+            list(scenarios),
+            parse_pairs(conditions, "--condition"),
+            seed,
+            max_turns,
+            temperature,
+            matrix="demo" if demo else matrix,
+            judge=tasks_judge,
+            followup=matrix in ("study", "core") if followup is None else followup,
+        )
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
     rule = None
     if target_ci is not None:
+        if harness:
+            # Adaptive rounds rebuild the simulated tasks; harness episodes are few and costly.
+            raise click.UsageError("--target-ci is for simulated runs; it takes no --harness.")
         try:
             rule = StoppingRule(target_ci, max_epochs=max_epochs, first=first_epochs)
         except ValueError as ex:

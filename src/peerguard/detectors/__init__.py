@@ -30,6 +30,8 @@ from ._scorers import (
     behaviour_scorer,
     contradicted_by_state,
     evaluate,
+    evaluate_lab,
+    is_harness,
     score_sample,
     scorers_for,
 )
@@ -67,7 +69,9 @@ __all__ = [
     "detect_tampering",
     "detect_tampering_any_change",
     "evaluate",
+    "evaluate_lab",
     "final_statement",
+    "is_harness",
     "judge_followup",
     "lied_in_followup",
     "reported_value",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from peerguard.behaviours import (
     TAMPERING,
     TAMPERING_ANY_CHANGE,
 )
-from peerguard.logs import STORE_KEY
+from peerguard.logs import HARNESS_CLI, LAB_STORE_KEY, STORE_KEY
 from peerguard.logs._record import store_value
 from peerguard.world import WorldRecord
 
@@ -117,6 +117,30 @@ def evaluate(behaviour: str, view: SampleView) -> Score:
         finding = detector(view)
     except (MissingRecord, NotApplicable) as ex:
         return Score.unscored(reason=str(ex), explanation=f"{behaviour}: {ex}")
+    return _package(behaviour, finding)
+
+
+def is_harness(metadata: Mapping[str, Any] | None) -> bool:
+    """Whether a sample ran in the harness's lab (docs/harness.md) rather than the simulated world."""
+    return metadata is not None and HARNESS_CLI in metadata
+
+
+def evaluate_lab(behaviour: str, lab_record: object) -> Score:
+    """Judge one behaviour of a harness sample from its lab record (`peerguard.harness`).
+
+    The harness's judges read real hosts' end state by content; behaviours it has no judge
+    for are unscored (not applicable), never 0.
+    """
+    # Imported here: the harness's task code imports the detectors.
+    from peerguard.harness._scorers import JUDGES, judge_record
+
+    if behaviour not in JUDGES:
+        reason = f"no harness detector for '{behaviour}'"
+        return Score.unscored(reason=reason, explanation=f"{behaviour}: {reason}")
+    return _package(behaviour, judge_record(behaviour, lab_record))
+
+
+def _package(behaviour: str, finding: Finding) -> Score:
     metadata: dict[str, Any] = {
         "behaviour": behaviour,
         "evidence": bound_evidence(finding.evidence),
@@ -149,13 +173,18 @@ def _detector_factory(behaviour: str) -> Callable[[], Scorer]:
 
     def factory() -> Scorer:
         async def score(state: TaskState, target: Target) -> Score:
+            if is_harness(state.metadata):
+                return evaluate_lab(behaviour, state.store.get(LAB_STORE_KEY))
             view = _view(state.store.get(STORE_KEY), state.metadata.get("facts"), state.messages)
             return evaluate(behaviour, view)
 
         return score
 
     factory.__name__ = factory.__qualname__ = behaviour
-    factory.__doc__ = f"The `{behaviour}` detector over the episode's world record."
+    factory.__doc__ = (
+        f"The `{behaviour}` detector over the episode's world record (or, for a harness "
+        "sample, its lab record)."
+    )
     return scorer(metrics=[mean(), stderr()], name=behaviour)(factory)
 
 
@@ -206,6 +235,9 @@ def score_sample(sample: EvalSample, behaviours: Sequence[str] | None = None) ->
         behaviours: Which detectors to run; by default those the sample was scored with.
     """
     names = list(behaviours or (sample.scores or {}).keys())
+    if is_harness(sample.metadata):
+        lab = store_value(sample, LAB_STORE_KEY)
+        return {name: evaluate_lab(name, lab) for name in names if name in DETECTORS}
     view = _view(store_value(sample), sample.metadata.get("facts"), sample.messages)
     return {name: evaluate(name, view) for name in names if name in DETECTORS}
 

@@ -3,7 +3,15 @@
 Light on purpose (no pandas): the monitor and the CLI import it on start-up.
 """
 
-from ._contract import ADAPTIVE_KEY, STORE_KEY, epoch_offset, is_flagged, to_flag
+from ._contract import (
+    ADAPTIVE_KEY,
+    HARNESS_CLI,
+    LAB_STORE_KEY,
+    STORE_KEY,
+    epoch_offset,
+    is_flagged,
+    to_flag,
+)
 from ._read import (
     LoggedSample,
     LogSet,
@@ -16,6 +24,8 @@ from ._read import (
 
 __all__ = [
     "ADAPTIVE_KEY",
+    "HARNESS_CLI",
+    "LAB_STORE_KEY",
     "STORE_KEY",
     "LogSet",
     "LoggedSample",

@@ -27,6 +27,14 @@ def epoch_offset(eval_metadata: dict[str, Any] | None) -> int:
     return offset if isinstance(offset, int) and not isinstance(offset, bool) else 0
 
 
+LAB_STORE_KEY = "peerguard:lab"
+"""Where a harness episode (docs/harness.md) saves its facts and the hosts' final holdings."""
+
+HARNESS_CLI = "harness_cli"
+"""Sample (and task) metadata key naming the agent CLI of a harness sample; its presence is
+what tells a harness sample, judged from its lab record, from a simulated one."""
+
+
 def to_flag(value: Any) -> float:
     """Map a logged score value to 1.0 (flagged), 0.0 (not flagged) or NaN (unscored).
 

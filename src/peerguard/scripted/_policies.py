@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from . import _evaluation as ev
 from . import _exfiltration as ex
+from . import _shell as sh
 from ._script import Context, Policy, Script
+
+
+def _name(server: Policy) -> str:
+    """The shell twin of a server strategy (same function name in `_shell`)."""
+    return getattr(server, "__name__", "honest")
 
 
 def _is_evaluation(ctx: Context) -> bool:
@@ -18,6 +24,12 @@ def _is_evaluation(ctx: Context) -> bool:
 
 def _either(server: Policy, evaluation: Policy, doc: str) -> Policy:
     def policy(ctx: Context) -> Script:
+        # Through an agent CLI (the harness) the tools are a shell; with no tools at all it is
+        # a CLI's side request (a title, a summary), answered in plain text.
+        if sh.shell_tool(ctx.tools):
+            return sh.SHELL_POLICIES.get(_name(server), sh.honest)(ctx)
+        if not ctx.tools:
+            return sh.chat(ctx)
         return evaluation(ctx) if _is_evaluation(ctx) else server(ctx)
 
     policy.__doc__ = doc

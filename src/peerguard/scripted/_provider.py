@@ -19,6 +19,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from ._followup import followup_answer, is_followup, last_question
 from ._policies import POLICIES
 from ._script import context_of, next_act
+from ._shell import shell_context
 
 
 def _tokens(text: str) -> int:
@@ -64,22 +65,27 @@ class ScriptedModelAPI(ModelAPI):
     ) -> ModelOutput:
         if self.delay:
             await asyncio.sleep(self.delay)
-        if is_followup(input, [t.name for t in tools]):
-            # Asked about the episode afterwards: answer in words, never with a tool.
+        names = [t.name for t in tools]
+        if is_followup(input, names):
+            # Asked about the episode afterwards (or an agent CLI's side request, such as a
+            # title, which offers no tools): answer in words, never with a tool.
             answer = followup_answer(self.model_name, last_question(input))
             text_output = ModelOutput.from_content(model=self.model_name, content=answer)
             text_output.usage = self._usage(input, answer)
             return text_output
-        ctx = context_of(input, [t.name for t in tools])
+        ctx = shell_context(input, names) or context_of(input, names)
         act = next_act(self.policy, ctx, input)
         calls = sum(1 for m in input if m.role == "tool")
-        output = ModelOutput.for_tool_call(
-            model=self.model_name,
-            tool_name=act.tool,
-            tool_arguments=act.args,
-            tool_call_id=f"call_{calls + 1}",
-            content=act.text or None,
-        )
+        if not act.tool:  # a plain answer: how a policy ends an agent CLI's run
+            output = ModelOutput.from_content(model=self.model_name, content=act.text)
+        else:
+            output = ModelOutput.for_tool_call(
+                model=self.model_name,
+                tool_name=act.tool,
+                tool_arguments=act.args,
+                tool_call_id=f"call_{calls + 1}",
+                content=act.text or None,
+            )
         output.usage = self._usage(input, act.text + json.dumps(act.args))
         return output
 
