@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from inspect_ai import Task, eval_set
+from inspect_ai._eval.evalset import eval_set_id_for_log_dir
 from inspect_ai.log import EvalLog
 
 from peerguard.logs._stale import supersede_stale_logs
@@ -17,6 +18,7 @@ from peerguard.scenarios._tasks import TASKS
 
 from ._errors import one_line
 from ._options import parse_model_args, parse_pairs
+from ._processes import auto_processes, run_shards, shards
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +186,33 @@ def _complete(log: EvalLog) -> bool:
     return logged >= r.total_samples
 
 
+def _run_processes(
+    processes: int | None,
+    tasks: list[Task],
+    models: list[str],
+    task_args: dict[str, Any],
+    eval_args: dict[str, Any],
+) -> None:
+    """With more than one process, run the shards first (`_processes`); the caller's own
+    `eval_set` then confirms or finishes the whole set."""
+    sizes = [len(t.dataset) for t in tasks]
+    n = processes or auto_processes(models, sizes)
+    if n <= 1:
+        return
+    Path(eval_args["log_dir"]).mkdir(parents=True, exist_ok=True)
+    eval_set_id_for_log_dir(eval_args["log_dir"])  # one id, before the shards race to write it
+    shard_args = {**eval_args, "display": "none" if eval_args["display"] == "none" else "plain"}
+    try:
+        codes = run_shards(shards(n, models, sizes), task_args, shard_args)
+    except KeyboardInterrupt:
+        raise click.ClickException(
+            "Interrupted. Re-run the same command to complete the run; finished samples are "
+            "not redone."
+        ) from None
+    if any(codes):
+        logger.warning("%d of %d worker processes failed; finishing here", sum(map(bool, codes)), n)
+
+
 @click.command("run")
 @click.option(
     "--model",
@@ -301,6 +330,13 @@ def _complete(log: EvalLog) -> bool:
     "matrices, off otherwise).",
 )
 @click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes the run is split across, one log directory (default: one per "
+    "usable core; 1 for local/ models).",
+)
+@click.option(
     "--display",
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     default=None,
@@ -326,21 +362,23 @@ def run_command(
     max_samples: int | None,
     judge: str,
     followup: bool | None,
+    processes: int | None,
     display: str | None,
 ) -> None:
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
     if demo and matrix not in (None, "demo"):
         raise click.UsageError("--demo is --matrix demo; do not combine it with another matrix.")
-    tasks = build_tasks(
-        list(scenarios),
-        parse_pairs(conditions, "--condition"),
-        seed,
-        max_turns,
-        temperature,
-        matrix="demo" if demo else matrix,
-        judge=_task_judge(judge),
-        followup=matrix in ("study", "core") if followup is None else followup,
-    )
+    task_args: dict[str, Any] = {
+        "scenarios": list(scenarios),
+        "conditions": parse_pairs(conditions, "--condition"),
+        "seed": seed,
+        "max_turns": max_turns,
+        "temperature": temperature,
+        "matrix": "demo" if demo else matrix,
+        "judge": _task_judge(judge),
+        "followup": matrix in ("study", "core") if followup is None else followup,
+    }
+    tasks = build_tasks(**task_args)
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
     _warn_if_long(tasks, model_list, epochs, max_turns)
@@ -352,10 +390,8 @@ def run_command(
     supersede_stale_logs(log_dir)
     # Inspect takes the base URL as its own argument; inside model_args it is passed twice.
     base_url = provider_args.pop("base_url", None)
-    success, logs = eval_set(
-        tasks,
+    eval_args: dict[str, Any] = dict(
         log_dir=str(log_dir),
-        model=model_list,
         model_base_url=base_url,
         model_args=provider_args,
         model_roles=roles or None,
@@ -368,9 +404,11 @@ def run_command(
         retry_wait=1,
         # Finish every other sample before failing the task, so one bad sample costs one re-run.
         continue_on_fail=True,
-        display=display,  # type: ignore[arg-type]
+        display=display,
         **_generate_config(max_retries, timeout, attempt_timeout),
     )
+    _run_processes(processes, tasks, model_list, task_args, eval_args)
+    success, logs = eval_set(tasks, model=model_list, **eval_args)
     # A killed earlier run left its log at "started"; this run recovered it into a new one.
     supersede_stale_logs(log_dir)
     click.echo(f"Logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
