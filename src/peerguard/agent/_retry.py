@@ -22,7 +22,7 @@ from typing import Any
 import anyio
 from inspect_ai.model import ChatMessage, Model, ModelOutput
 from inspect_ai.model._generate_config import active_generate_config
-from inspect_ai.tool import Tool
+from inspect_ai.tool import Tool, ToolDef
 from pydantic import BaseModel
 
 from peerguard.world import clean_text
@@ -63,7 +63,7 @@ def _attempts() -> int:
 async def generate_checked(
     model: Model,
     messages: Sequence[ChatMessage],
-    tools: Sequence[Tool],
+    tools: Sequence[Tool | ToolDef],
     attempts: int | None = None,
     wait: Callable[[int], float] | None = None,
 ) -> ModelOutput:

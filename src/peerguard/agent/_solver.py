@@ -11,6 +11,7 @@ from inspect_ai.model import (
     get_model,
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.tool import ToolDef
 
 from peerguard.logs import STORE_KEY
 
@@ -55,11 +56,14 @@ def openbrain_agent(build: BuildEpisode, max_turns: int = 30) -> Solver:
             ChatMessageUser(content=episode.user_prompt),
         ]
         state.tools = list(episode.tools)
+        # Inspect rebuilds a ToolDef (deep-copying its parameters) from every Tool on every
+        # generate and every tool execution; built once here, each turn reuses them.
+        tools = [ToolDef(t) for t in episode.tools]
         model = get_model()
         blank = 0
         try:
             for _turn in range(max_turns):
-                output = await generate_checked(model, state.messages, episode.tools)
+                output = await generate_checked(model, state.messages, tools)
                 state.output = output
                 state.messages.append(output.message)
                 if not output.message.tool_calls:
@@ -71,7 +75,7 @@ def openbrain_agent(build: BuildEpisode, max_turns: int = 30) -> Solver:
                         break
                     state.messages.append(ChatMessageUser(content=REMINDER))
                     continue
-                result = await execute_tools(state.messages, episode.tools)
+                result = await execute_tools(state.messages, tools)
                 state.messages.extend(result.messages)
                 if any(e.kind == "tool_call" and e.name == "end_task" for e in world.events):
                     break

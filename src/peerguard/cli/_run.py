@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from inspect_ai import Task, eval_set
+from inspect_ai._eval.evalset import eval_set_id_for_log_dir
 from inspect_ai.log import EvalLog
 
 from peerguard.analysis._adaptive import StoppingRule
@@ -19,6 +20,7 @@ from peerguard.scenarios._tasks import TASKS
 
 from ._errors import one_line
 from ._options import parse_model_args, parse_pairs
+from ._processes import auto_processes, run_shards, shards
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +195,33 @@ def _complete(log: EvalLog) -> bool:
     return logged >= r.total_samples
 
 
+def _run_processes(
+    processes: int | None,
+    tasks: list[Task],
+    models: list[str],
+    task_args: dict[str, Any],
+    eval_args: dict[str, Any],
+) -> None:
+    """With more than one process, run the shards first (`_processes`); the caller's own
+    `eval_set` then confirms or finishes the whole set."""
+    sizes = [len(t.dataset) for t in tasks]
+    n = processes or auto_processes(models, sizes)
+    if n <= 1:
+        return
+    Path(eval_args["log_dir"]).mkdir(parents=True, exist_ok=True)
+    eval_set_id_for_log_dir(eval_args["log_dir"])  # one id, before the shards race to write it
+    shard_args = {**eval_args, "display": "none" if eval_args["display"] == "none" else "plain"}
+    try:
+        codes = run_shards(shards(n, models, sizes), task_args, shard_args)
+    except KeyboardInterrupt:
+        raise click.ClickException(
+            "Interrupted. Re-run the same command to complete the run; finished samples are "
+            "not redone."
+        ) from None
+    if any(codes):
+        logger.warning("%d of %d worker processes failed; finishing here", sum(map(bool, codes)), n)
+
+
 @click.command("run")
 @click.option(
     "--model",
@@ -347,6 +376,13 @@ def _complete(log: EvalLog) -> bool:
     "(docs/harness.md; needs root and `make harness`).",
 )
 @click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes the run is split across, one log directory (default: one per "
+    "usable core; 1 for local/ models).",
+)
+@click.option(
     "--display",
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     default=None,
@@ -376,18 +412,32 @@ def run_command(
     judge: str,
     followup: bool | None,
     harness: str | None,
+    processes: int | None,
     display: str | None,
 ) -> None:
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
     if demo and matrix not in (None, "demo"):
         raise click.UsageError("--demo is --matrix demo; do not combine it with another matrix.")
-    tasks_judge = _task_judge(judge)
+    task_args: dict[str, Any] = {
+        "scenarios": list(scenarios),
+        "conditions": parse_pairs(conditions, "--condition"),
+        "seed": seed,
+        "max_turns": max_turns,
+        "temperature": temperature,
+        "matrix": "demo" if demo else matrix,
+        "judge": _task_judge(judge),
+        "followup": matrix in ("study", "core") if followup is None else followup,
+    }
     if harness:
         if matrix or demo or followup:
             raise click.UsageError(
                 "--harness runs the exfiltration scenarios by --scenario/--condition; it takes "
                 "no --matrix, --demo or --followup."
             )
+        if processes is not None and processes > 1:
+            raise click.UsageError("--harness runs in one process (each episode is a lab).")
+        # Worker processes rebuild simulated tasks from task_args: a harness run stays in one.
+        processes = 1
         from peerguard.harness._task import build_harness_tasks
 
         try:
@@ -397,16 +447,7 @@ def run_command(
         except (ValueError, FileNotFoundError) as ex:
             raise click.UsageError(str(ex)) from ex
     else:
-        tasks = build_tasks(
-            list(scenarios),
-            parse_pairs(conditions, "--condition"),
-            seed,
-            max_turns,
-            temperature,
-            matrix="demo" if demo else matrix,
-            judge=tasks_judge,
-            followup=matrix in ("study", "core") if followup is None else followup,
-        )
+        tasks = build_tasks(**task_args)
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
     rule = None
@@ -427,43 +468,8 @@ def run_command(
     supersede_stale_logs(log_dir)
     # Inspect takes the base URL as its own argument; inside model_args it is passed twice.
     base_url = provider_args.pop("base_url", None)
-    if rule is not None:
-        _run_adaptive(
-            rule,
-            tasks,
-            model_list,
-            log_dir,
-            lambda only, r: build_tasks(
-                list(scenarios),
-                parse_pairs(conditions, "--condition"),
-                seed,
-                max_turns,
-                temperature,
-                matrix="demo" if demo else matrix,
-                judge=tasks_judge,
-                followup=matrix in ("study", "core") if followup is None else followup,
-                only=only,
-                adaptive_round=r,
-            ),
-            dict(
-                model_base_url=base_url,
-                model_args=provider_args,
-                model_roles=roles or None,
-                max_connections=max_connections,
-                max_samples=max_samples or _local_one_at_a_time(model_list),
-                max_tasks=_local_one_at_a_time(model_list),
-                retry_attempts=retry_attempts,
-                retry_wait=1,
-                continue_on_fail=True,
-                display=display,
-                **_generate_config(max_retries, timeout, attempt_timeout),
-            ),
-        )
-        return
-    success, logs = eval_set(
-        tasks,
+    eval_args: dict[str, Any] = dict(
         log_dir=str(log_dir),
-        model=model_list,
         model_base_url=base_url,
         model_args=provider_args,
         model_roles=roles or None,
@@ -475,9 +481,22 @@ def run_command(
         retry_wait=1,
         # Finish every other sample before failing the task, so one bad sample costs one re-run.
         continue_on_fail=True,
-        display=display,  # type: ignore[arg-type]
+        display=display,
         **_generate_config(max_retries, timeout, attempt_timeout),
     )
+    if rule is not None:
+        # Adaptive rounds run in this process; each round is its own eval set (_adaptive.py).
+        _run_adaptive(
+            rule,
+            tasks,
+            model_list,
+            log_dir,
+            lambda only, r: build_tasks(**task_args, only=only, adaptive_round=r),
+            {k: v for k, v in eval_args.items() if k not in ("log_dir", "epochs")},
+        )
+        return
+    _run_processes(processes, tasks, model_list, task_args, eval_args)
+    success, logs = eval_set(tasks, model=model_list, **eval_args)
     # A killed earlier run left its log at "started"; this run recovered it into a new one.
     supersede_stale_logs(log_dir)
     click.echo(f"Logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")

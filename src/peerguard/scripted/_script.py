@@ -9,6 +9,7 @@ sees: the prompts and tool outputs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
@@ -88,11 +89,19 @@ def next_act(policy: Policy, ctx: Context, messages: Sequence[ChatMessage]) -> A
 
 def yaml_list(text: str) -> list[Any]:
     """A YAML list from a listing tool's output ([] when it is not one)."""
+    return list(_parsed_list(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_list(text: str) -> tuple[Any, ...]:
+    """The parse behind `yaml_list`, cached: the replay re-reads every earlier output each
+    turn, so the same listing is parsed once per turn without it (a third of a scripted
+    run's time). Callers only read the items."""
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
-        return []
-    return value if isinstance(value, list) else []
+        return ()
+    return tuple(value) if isinstance(value, list) else ()
 
 
 def drive_docs(listing: str) -> dict[str, str]:
