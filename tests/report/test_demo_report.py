@@ -29,6 +29,8 @@ PROBE = """(() => {
       t.id, {head: cells(t.querySelector('thead tr')),
              rows: [...t.querySelectorAll('tbody tr')].map(cells)}])),
     notes: [...document.querySelectorAll('p.note, p.skipped')].map(p => p.textContent),
+    overflow: ['overview', 'guide'].filter(id => document.getElementById(id)
+      .getBoundingClientRect().right > document.body.getBoundingClientRect().right),
     figures: [...document.querySelectorAll('figure')].map(f => ({
       alt: f.querySelector('img').alt,
       width: f.querySelector('img').naturalWidth,
@@ -135,6 +137,8 @@ def test_messages_and_figures_agree_with_the_data(page: dict[str, Any]) -> None:
     skipped = [n for n in page["notes"] if "subject=self with both a peer relationship" in n]
     assert len(skipped) == 2, page["notes"]
     assert not any(alt.startswith("Self-preservation") for alt in captions)
+    # The overview and the column guide wrap inside the page instead of running off it.
+    assert page["overflow"] == [], page["overflow"]
     # No figure is wider than a screen's worth of bars (the page scales it to fit).
     assert all(f["width"] <= 2400 for f in page["figures"]), page["figures"]
     # Relationship groups: instantiations that did not run are named, not averaged as 0/0.
