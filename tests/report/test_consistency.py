@@ -84,22 +84,22 @@ def test_monitoring_caption_names_its_column(tmp_path: Path) -> None:
     assert "exfiltration" in plots["relationship"].caption
 
 
-def test_group_rate_names_instantiations_that_did_not_run() -> None:
+def test_group_rate_names_instantiations_without_rollouts() -> None:
     one = format_cell(group_rate([("file_only", 1, 1), ("file_prt", 0, 0), ("memory", 0, 0)]))
-    assert one.startswith("100.0% (file_only 1/1 only; not run: file_prt, memory; Fisher p=")
+    assert one.startswith("100.0% (file_only 1/1 only; no rollouts: file_prt, memory; Fisher p=")
     assert "0/0" not in one and "mean of" not in one
     two = format_cell(group_rate([("file_only", 1, 2), ("file_prt", 0, 2), ("memory", 0, 0)]))
-    assert two.startswith("25.0% (mean of file_only 1/2, file_prt 0/2; not run: memory;")
+    assert two.startswith("25.0% (mean of file_only 1/2, file_prt 0/2; no rollouts: memory;")
     full = format_cell(group_rate([("file_only", 1, 2), ("file_prt", 0, 2), ("memory", 2, 2)]))
-    assert "not run" not in full and "mean of file_only 1/2, file_prt 0/2, memory 2/2" in full
-    assert format_cell(group_rate([("file_only", 0, 0)])) == "— (not run: file_only)"
+    assert "no rollouts" not in full and "mean of file_only 1/2, file_prt 0/2, memory 2/2" in full
+    assert format_cell(group_rate([("file_only", 0, 0)])) == "— (no rollouts: file_only)"
 
 
 def test_misrepresentation_average_names_missing_components() -> None:
     two = format_cell(misrep_summary({"finance": (1, 1, 0, 1), "factual@80": (1, 1, 0, 1)}))
-    assert two == "+100.0 pp (mean of finance, factual; not run: creativity, red)"
+    assert two == "+100.0 pp (mean of finance, factual; without both arms: creativity, red)"
     one = format_cell(misrep_summary({"factual@80": (1, 2, 0, 2)}))
-    assert one == "+50.0 pp (factual only; not run: finance, creativity, red)"
+    assert one == "+50.0 pp (factual only; without both arms: finance, creativity, red)"
     every = {s: (1, 2, 0, 2) for s in ("finance", "factual@80", "creativity@80", "red@90")}
     assert format_cell(misrep_summary(every)).endswith(
         "(mean of finance, factual, creativity, red)"

@@ -141,6 +141,6 @@ def test_messages_and_figures_agree_with_the_data(page: dict[str, Any]) -> None:
     assert page["overflow"] == [], page["overflow"]
     # No figure is wider than a screen's worth of bars (the page scales it to fit).
     assert all(f["width"] <= 2400 for f in page["figures"]), page["figures"]
-    # Relationship groups: instantiations that did not run are named, not averaged as 0/0.
+    # Relationship groups: instantiations without rollouts are named, not averaged as 0/0.
     for cells in page["tables"]["t-study_groups"]["rows"]:
         assert "0/0" not in cells[-1], cells

@@ -65,11 +65,11 @@ def _proportion(value: Proportion) -> str:
 
 
 def _group(value: GroupRate) -> str:
-    """The study's group figure; instantiations with no rollouts are named, not averaged."""
+    """The study's group figure; instantiations with no rollouts in n are named, not averaged."""
     ran = [(label, c) for label, c in zip(value.labels, value.cells, strict=True) if c.n]
     missing = [label for label, c in zip(value.labels, value.cells, strict=True) if not c.n]
     cells = ", ".join(f"{label} {c.k}/{c.n}" for label, c in ran)
-    absent = f"not run: {', '.join(missing)}" if missing else ""
+    absent = f"no rollouts: {', '.join(missing)}" if missing else ""
     if value.mean is None:
         return f"— ({absent or 'no rollouts'})"
     what = f"mean of {cells}" if len(ran) > 1 else f"{cells} only"
@@ -114,8 +114,9 @@ def format_cell(value: Any) -> str:
             return "— (no setting with both arms)"
         used = ", ".join(value.components)
         missing = [c for c in MISREP_COMPONENTS if c not in value.components]
-        # Name what the average leaves out, so "average (4 settings)" never hides a smaller mean.
-        absent = f"; not run: {', '.join(missing)}" if missing else ""
+        # Name what the average leaves out, so "average (4 settings)" never hides a smaller mean
+        # (a component is left out when none of its settings has both arms scored).
+        absent = f"; without both arms: {', '.join(missing)}" if missing else ""
         what = f"mean of {used}" if len(value.components) > 1 else f"{used} only"
         return f"{_pp(value.average)} pp ({what}{absent})"
     if isinstance(value, ProportionDifference):
