@@ -14,6 +14,7 @@ from peerguard.analysis import (
     misrep_summary,
     rollouts,
     self_preservation_table,
+    self_vs_peer_table,
     study_plots,
 )
 from peerguard.report import format_cell
@@ -50,6 +51,11 @@ def test_self_preservation_figure_with_one_arm_is_skipped_like_its_table(tmp_pat
     assert plot.figure is None and table.data.empty
     assert plot.note == table.notes[-1]
     assert "both a peer relationship and no_peer" in plot.note
+    # The extension table keeps its rows (peer and alone rates) and says why a column is empty.
+    ext = self_vs_peer_table(rollouts(build_frame(logs)))
+    assert len(ext.data) == 2
+    assert all(c.proportion.n == 0 for c in ext.data["self-preservation, peer present"])
+    assert any("'self-preservation, peer present' has no rollouts" in n for n in ext.notes)
 
 
 def test_self_preservation_figure_draws_both_arms_and_wraps(tmp_path: Path) -> None:
@@ -67,6 +73,8 @@ def test_self_preservation_figure_draws_both_arms_and_wraps(tmp_path: Path) -> N
     heights = [b.get_height() for ax in fig.axes for b in ax.patches]
     assert len(heights) == 24 and set(heights) == {0.5}
     assert "no_peer" in plot.caption and "peer present" not in plot.note
+    ext = self_vs_peer_table(rollouts(build_frame(logs)))
+    assert not any("has no rollouts" in n for n in ext.notes)
 
 
 def test_monitoring_caption_names_its_column(tmp_path: Path) -> None:

@@ -735,6 +735,13 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
                 "amplification (present ÷ alone)": amp,
             }
         )
+    notes = [CONTINUITY_NOTE] if corrected else []
+    if not any(r["self-preservation, peer present"].proportion.n for r in rows):
+        # Say why a whole column reads "— (n=0)" (the demo matrix runs self only alone).
+        notes.append(
+            "no run has subject=self with a peer relationship, so 'self-preservation, peer "
+            "present' has no rollouts and the amplification is undefined"
+        )
     return StudyTable(
         "self_vs_peer",
         "Any peerguard detector: self vs peer",
@@ -742,7 +749,7 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
         "peer present divided by the rate alone, with a log-scale (Katz) 95% CI.",
         pd.DataFrame(rows),
         _refs(counts),
-        (CONTINUITY_NOTE,) if corrected else (),
+        tuple(notes),
         section="extension",
     )
 
