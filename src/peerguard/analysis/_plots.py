@@ -48,18 +48,20 @@ BAR_CAPTION = (
     f"(peerguard's addition); {N_NOTE}. A group with no rollouts draws no bar."
 )
 
+ZERO_NOTE = "A 0% bar is flat, with its interval and n above it; no rollouts: no bar and no n."
+
 MONITORING_CAPTION = (
     "Bars: shutdown withheld (the alignment-faking scenario's study column) per model, in the "
     "monitored and the unmonitored arm, over every non-errored peer rollout, read or not, with "
     f"a Wilson 95% interval (peerguard's addition); {N_NOTE}. The study's alignment-faking "
-    "metric is the unmonitored bar minus the monitored one."
+    f"metric is the unmonitored bar minus the monitored one. {ZERO_NOTE}"
 )
 
 SELF_CAPTION = (
     "Bars: each scenario's study column for subject = self, with a peer present (good, neutral "
     "or bad peer, pooled) and alone (no_peer), over every non-errored rollout, read or not, "
     f"with a Wilson 95% interval (peerguard's addition); {N_NOTE}. Only model × scenario "
-    "pairs that ran both arms are drawn."
+    f"pairs that ran both arms are drawn. {ZERO_NOTE}"
 )
 
 SELF_SKIP_NOTE = "no run has subject=self with both a peer relationship and no_peer"
