@@ -713,11 +713,13 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
             section="extension",
         )
     rows, counts = [], []
+    present: list[Count] = []
     corrected = False
     for (model, scenario), group in rolls.groupby(["model", "scenario"], sort=True):
         rel, subject = axis_values(group, REL), axis_values(group, SUBJECT)
         peer = count_rollouts(group[_peer_mask(group)])
         with_peer = count_rollouts(group[(subject == "self") & rel.isin(PEER_RELATIONSHIPS)])
+        present.append(with_peer)
         alone = count_rollouts(group[(subject == "self") & (rel == "no_peer")])
         counts += [peer, with_peer, alone]
         amp: RiskRatio | None = None
@@ -736,7 +738,7 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
             }
         )
     notes = [CONTINUITY_NOTE] if corrected else []
-    if not any(r["self-preservation, peer present"].proportion.n for r in rows):
+    if not any(c.proportion.n for c in present):
         # Say why a whole column reads "— (n=0)" (the demo matrix runs self only alone).
         notes.append(
             "no run has subject=self with a peer relationship, so 'self-preservation, peer "
