@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "analysis"))
 from synthetic import Run, cond, write_log
@@ -21,6 +25,13 @@ from peerguard.report import format_cell
 
 DPI = 110
 """The report's PNG resolution (`build_report`)."""
+
+
+@pytest.fixture(autouse=True)
+def close_figures() -> Iterator[None]:
+    """Figures stay open until closed; these tests draw them without writing a report."""
+    yield
+    plt.close("all")
 
 
 def _self_runs(models: list[str], relationships: tuple[str, ...], tmp_path: Path) -> Path:
