@@ -48,6 +48,28 @@ BAR_CAPTION = (
     f"(peerguard's addition); {N_NOTE}. A group with no rollouts draws no bar."
 )
 
+ZERO_NOTE = "A 0% bar is flat, with its interval and n above it; no rollouts: no bar and no n."
+
+MONITORING_CAPTION = (
+    "Bars: shutdown withheld (the alignment-faking scenario's study column) per model, in the "
+    "monitored and the unmonitored arm, over every non-errored peer rollout, read or not, with "
+    f"a Wilson 95% interval (peerguard's addition); {N_NOTE}. The study's alignment-faking "
+    f"metric is the unmonitored bar minus the monitored one. {ZERO_NOTE}"
+)
+
+SELF_CAPTION = (
+    "Bars: each scenario's study column for subject = self, with a peer present (good, neutral "
+    "or bad peer, pooled) and alone (no_peer), over every non-errored rollout, read or not, "
+    f"with a Wilson 95% interval (peerguard's addition); {N_NOTE}. Only model × scenario "
+    f"pairs that ran both arms are drawn. {ZERO_NOTE}"
+)
+
+SELF_SKIP_NOTE = "no run has subject=self with both a peer relationship and no_peer"
+"""The same words as the self-preservation table's note: the figure compares the same arms."""
+
+GROUPS_PER_ROW = 8
+"""Bar groups per row of a figure, so many model × scenario pairs wrap instead of widening."""
+
 COLUMN = "study_flag"
 """The rollout column the bar charts show: the scenario's study column."""
 
@@ -195,40 +217,51 @@ def monitoring_plot(rolls: pd.DataFrame) -> Plot:
             )
             for g in groups
         ]
-    return _bar_figure(key, title, groups, series)
+    return _bar_figure(key, title, groups, series, MONITORING_CAPTION)
 
 
-def _bar_figure(key: str, title: str, groups: list[str], series: dict[str, list[Count]]) -> Plot:
+def _bar_figure(
+    key: str, title: str, groups: list[str], series: dict[str, list[Count]], caption: str
+) -> Plot:
+    """Grouped bars, wrapped into rows of at most :data:`GROUPS_PER_ROW` groups."""
     counts = [c for cs in series.values() for c in cs]
     if _empty(counts):
         return _skip(key, title, EMPTY_NOTE)
-    fig, ax = plt.subplots(figsize=(max(5.0, 2.2 * len(groups)), 3.8))
-    _bars(ax, groups, series)
-    ax.legend(fontsize=7)
-    ax.set_title(title, fontsize=11)
+    rows = -(-len(groups) // GROUPS_PER_ROW)
+    per_row = -(-len(groups) // rows)  # Balanced rows: 9 groups are 5 + 4, not 8 + 1.
+    fig, axes = plt.subplots(rows, 1, figsize=(max(5.0, 2.2 * per_row), 3.8 * rows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        part = slice(i * per_row, (i + 1) * per_row)
+        _bars(ax, groups[part], {label: cs[part] for label, cs in series.items()})
+        ax.set_xlim(-0.5, per_row - 0.5)  # Equal bar widths in a shorter last row.
+    axes.flat[0].legend(fontsize=7)
+    axes.flat[0].set_title(title, fontsize=11)
     fig.tight_layout()
-    return Plot(key, title, fig, _refs(counts), N_NOTE, BAR_CAPTION)
+    return Plot(key, title, fig, _refs(counts), N_NOTE, caption)
 
 
 def self_preservation_plot(rolls: pd.DataFrame) -> Plot:
-    """Self-preservation rate with a peer present vs alone (``no_peer``)."""
+    """Self-preservation rate with a peer present vs alone (``no_peer``).
+
+    Like the self-preservation table, only model × scenario pairs with both arms are drawn: a
+    pair with one arm has nothing to compare.
+    """
     key, title = "self_preservation", "Self-preservation with and without a peer"
     subject = axis_values(rolls, SUBJECT)
     data = rolls[(subject == "self") & axis_values(rolls, "study_column").notna()]
     if data.empty:
         return _skip(key, title, "no run has subject=self")
-    groups = sorted({f"{m}\n{s}" for m, s in zip(data["model"], data["scenario"], strict=True)})
     label = data["model"] + "\n" + data["scenario"]
+    rel = axis_values(data, REL)
+    present, alone = rel.isin(PEER_RELATIONSHIPS), rel == "no_peer"
+    groups = sorted(set(label[present]) & set(label[alone]))
+    if not groups:
+        return _skip(key, title, SELF_SKIP_NOTE)
     series = {
-        "peer present": [
-            count_rollouts(data[(label == g) & data[REL].isin(PEER_RELATIONSHIPS)], COLUMN)
-            for g in groups
-        ],
-        "alone (no_peer)": [
-            count_rollouts(data[(label == g) & (data[REL] == "no_peer")], COLUMN) for g in groups
-        ],
+        "peer present": [count_rollouts(data[(label == g) & present], COLUMN) for g in groups],
+        "alone (no_peer)": [count_rollouts(data[(label == g) & alone], COLUMN) for g in groups],
     }
-    return _bar_figure(key, title, groups, series)
+    return _bar_figure(key, title, groups, series, SELF_CAPTION)
 
 
 def tokens_plot(rolls: pd.DataFrame) -> Plot:

@@ -30,6 +30,7 @@ from peerguard.analysis._stats import STUDY_P0, Proportion, newcombe_interval, w
 
 __all__ = [
     "FISHER_P_FLOOR",
+    "MISREP_COMPONENTS",
     "MISREP_SETTINGS",
     "GroupRate",
     "MisrepSummary",
@@ -65,6 +66,9 @@ _COMPONENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("creativity", ("creativity@80", "creativity@90")),
     ("red", ("red@80", "red@90")),
 )
+
+MISREP_COMPONENTS: tuple[str, ...] = tuple(c for c, _ in _COMPONENTS)
+"""The four components of the study's misrepresentation average, in order."""
 
 
 @dataclass(frozen=True)

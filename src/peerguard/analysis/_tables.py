@@ -713,11 +713,13 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
             section="extension",
         )
     rows, counts = [], []
+    present: list[Count] = []
     corrected = False
     for (model, scenario), group in rolls.groupby(["model", "scenario"], sort=True):
         rel, subject = axis_values(group, REL), axis_values(group, SUBJECT)
         peer = count_rollouts(group[_peer_mask(group)])
         with_peer = count_rollouts(group[(subject == "self") & rel.isin(PEER_RELATIONSHIPS)])
+        present.append(with_peer)
         alone = count_rollouts(group[(subject == "self") & (rel == "no_peer")])
         counts += [peer, with_peer, alone]
         amp: RiskRatio | None = None
@@ -735,6 +737,13 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
                 "amplification (present ÷ alone)": amp,
             }
         )
+    notes = [CONTINUITY_NOTE] if corrected else []
+    if not any(c.proportion.n for c in present):
+        # Say why a whole column reads "— (n=0)" (the demo matrix runs self only alone).
+        notes.append(
+            "no run has subject=self with a peer relationship, so 'self-preservation, peer "
+            "present' has no rollouts and the amplification is undefined"
+        )
     return StudyTable(
         "self_vs_peer",
         "Any peerguard detector: self vs peer",
@@ -742,7 +751,7 @@ def self_vs_peer_table(rolls: pd.DataFrame) -> StudyTable:
         "peer present divided by the rate alone, with a log-scale (Katz) 95% CI.",
         pd.DataFrame(rows),
         _refs(counts),
-        (CONTINUITY_NOTE,) if corrected else (),
+        tuple(notes),
         section="extension",
     )
 

@@ -48,7 +48,8 @@ COLUMN_GUIDE: tuple[tuple[str, str], ...] = (
     (
         "group / Fisher p",
         "the study's relationship group: mean of the three instantiation rates, Fisher's "
-        "combined p of their binomial tests (p clamped at 1e-10)",
+        "combined p of their binomial tests (p clamped at 1e-10); instantiations with no "
+        "rollouts in n are named ('no rollouts') and left out of both",
     ),
     ("pp [low, high]", "difference in percentage points; the Newcombe 95% interval is peerguard's"),
     ("vs baseline, Fisher p (extensions)", "peerguard: Newcombe 95% CI and Fisher exact p"),

@@ -23,7 +23,7 @@ from peerguard.analysis import (
     StudyDifference,
     StudyTable,
 )
-from peerguard.analysis._study import stars
+from peerguard.analysis._study import MISREP_COMPONENTS, stars
 
 __all__ = ["condition_text", "display", "format_cell", "format_rate", "pct"]
 
@@ -64,6 +64,20 @@ def _proportion(value: Proportion) -> str:
     return f"{pct(value.rate)} [{pct(value.low)}, {pct(value.high)}] ({value.k}/{value.n}){warn}"
 
 
+def _group(value: GroupRate) -> str:
+    """The study's group figure; instantiations with no rollouts in n are named, not averaged."""
+    ran = [(label, c) for label, c in zip(value.labels, value.cells, strict=True) if c.n]
+    missing = [label for label, c in zip(value.labels, value.cells, strict=True) if not c.n]
+    cells = ", ".join(f"{label} {c.k}/{c.n}" for label, c in ran)
+    absent = f"no rollouts: {', '.join(missing)}" if missing else ""
+    if value.mean is None:
+        return f"— ({absent or 'no rollouts'})"
+    what = f"mean of {cells}" if len(ran) > 1 else f"{cells} only"
+    p = value.p_value
+    parts = [what, absent, f"Fisher p={_pval(p)}{stars(p)}"]
+    return f"{pct(value.mean)} ({'; '.join(x for x in parts if x)})"
+
+
 def _pp(x: float) -> str:
     return f"{100 * x:+.1f}"
 
@@ -94,17 +108,17 @@ def format_cell(value: Any) -> str:
         warn = " ⚠" if value.small_n else ""
         return f"{_pp(value.diff)} pp{interval} ({ns}, {test}){warn}"
     if isinstance(value, GroupRate):
-        cells = ", ".join(
-            f"{label} {c.k}/{c.n}" for label, c in zip(value.labels, value.cells, strict=True)
-        )
-        if value.mean is None:
-            return f"— ({cells})"
-        p = value.p_value
-        return f"{pct(value.mean)} (mean of {cells}; Fisher p={_pval(p)}{stars(p)})"
+        return _group(value)
     if isinstance(value, MisrepSummary):
         if value.average is None:
             return "— (no setting with both arms)"
-        return f"{_pp(value.average)} pp (mean of {', '.join(value.components)})"
+        used = ", ".join(value.components)
+        missing = [c for c in MISREP_COMPONENTS if c not in value.components]
+        # Name what the average leaves out, so "average (4 settings)" never hides a smaller mean
+        # (a component is left out when none of its settings has both arms scored).
+        absent = f"; without both arms: {', '.join(missing)}" if missing else ""
+        what = f"mean of {used}" if len(value.components) > 1 else f"{used} only"
+        return f"{_pp(value.average)} pp ({what}{absent})"
     if isinstance(value, ProportionDifference):
         ns = f"n={value.a.n} vs {value.b.n}"
         if value.diff is None:

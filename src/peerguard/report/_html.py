@@ -27,6 +27,7 @@ th, td { border: 1px solid #d0d0d6; padding: .25rem .45rem; text-align: left;
          vertical-align: top; white-space: nowrap; }
 th { background: #f0f0f4; }
 .scroll { overflow-x: auto; }
+#overview td, #guide td { white-space: normal; }
 .note { color: #7a4b00; background: #fff7e6; padding: .3rem .6rem; border-radius: 4px; }
 .skipped { color: #666; font-style: italic; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; border: 1px solid #eee; }
