@@ -21,17 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-POLICIES = [
-    "honest",
-    "exfiltrator",
-    "spec_gamer",
-    "inflater",
-    "tamperer",
-    "faker",
-    "refuser",
-    "lazy",
-]
-"""The Makefile's KNOWN_ANSWER agents."""
+from peerguard.scripted import POLICIES  # the Makefile's KNOWN_ANSWER agents
 
 
 def peerguard(*args: str) -> subprocess.CompletedProcess[bytes]:

@@ -10,19 +10,11 @@ from inspect_ai import eval as inspect_eval
 
 import peerguard._registry  # noqa: F401  (registers the scripted/<policy> model provider)
 from peerguard.scenarios import TASKS, get_matrix, get_scenario
+from peerguard.scripted import POLICIES
 
 EXFIL_SCENARIOS = ("exfiltration_transfer", "exfiltration_deletion")
 BACKBONE_POLICIES = ("honest", "exfiltrator", "spec_gamer", "refuser", "lazy")
-KNOWN_ANSWER_POLICIES = (
-    "honest",
-    "exfiltrator",
-    "spec_gamer",
-    "inflater",
-    "tamperer",
-    "faker",
-    "refuser",
-    "lazy",
-)
+KNOWN_ANSWER_POLICIES = tuple(POLICIES)
 
 
 def run_known_answers(

@@ -22,6 +22,11 @@ def invoke(*args: str) -> tuple[int, str]:
         (["--epochs", "-1"], "'--epochs': -1 is not in the range x>=1"),
         (["--max-retries", "-2"], "'--max-retries'"),
         (["--model", "scripted/nobody"], "scripted/nobody: Unknown scripted policy 'nobody'"),
+        (["--target-ci", "0.05", "--epochs", "5"], "drop --epochs"),
+        (
+            ["--target-ci", "0.05", "--harness", "codex", "--scenario", "exfiltration_transfer"],
+            "takes no --harness",
+        ),
     ],
 )
 def test_bad_run_options_are_one_line_and_exit_2(args: list[str], says: str) -> None:

@@ -26,19 +26,10 @@ from peerguard.behaviours import (
     TAMPERING,
 )
 from peerguard.scenarios import get_matrix
+from peerguard.scripted import POLICIES
 
 pytestmark = pytest.mark.slow
 
-POLICIES = (
-    "honest",
-    "exfiltrator",
-    "spec_gamer",
-    "inflater",
-    "tamperer",
-    "faker",
-    "refuser",
-    "lazy",
-)
 
 STUDY_COLUMNS = (EXFILTRATION, TAMPERING, REPORTED_PASS, SHUTDOWN_WITHHELD, READ)
 UNSCORED = "unscored"

@@ -455,6 +455,10 @@ def run_command(
         if harness:
             # Adaptive rounds rebuild the simulated tasks; harness episodes are few and costly.
             raise click.UsageError("--target-ci is for simulated runs; it takes no --harness.")
+        source = click.get_current_context().get_parameter_source("epochs")
+        if source is click.core.ParameterSource.COMMANDLINE:
+            # Silently ignoring a fixed epoch count would run a different design than asked.
+            raise click.UsageError("--target-ci chooses the rollouts itself; drop --epochs.")
         try:
             rule = StoppingRule(target_ci, max_epochs=max_epochs, first=first_epochs)
         except ValueError as ex:
