@@ -60,3 +60,14 @@ def test_results_on_empty_directory(tmp_path: Path) -> None:
     assert out.exit_code == 0 and json.loads(out.output) == []
     out = CliRunner().invoke(results, [str(tmp_path)])
     assert "No peerguard logs" in out.output
+
+
+def test_the_embedded_model_is_labelled_a_pipeline_check(tmp_path: Path) -> None:
+    runs = [Run("g", cond("good_peer"), {"tampering": 0.0, "read": 0.0}, epoch=1)]
+    write_log(tmp_path / "a.eval", "tampering", "scripted/tamperer", runs)
+    write_log(tmp_path / "b.eval", "tampering", "local/smollm2", runs)
+    out = CliRunner().invoke(results, [str(tmp_path)], env={"COLUMNS": "100"})
+    assert out.exit_code == 0, out.output
+    [local] = [line for line in out.output.splitlines() if "local/smollm2" in line]
+    [scripted] = [line for line in out.output.splitlines() if "scripted/tamperer" in line]
+    assert "pipeline check" in local and "pipeline check" not in scripted

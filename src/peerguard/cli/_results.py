@@ -14,6 +14,7 @@ from rich.table import Table
 
 from peerguard.analysis import SMALL_N, build_frame, results_rows, summary_rows
 from peerguard.analysis._adaptive import StoppingRule, adaptive_cells
+from peerguard.analysis._tables import PIPELINE_PREFIX
 from peerguard.behaviours import EXFILTRATION, READ, REPORTED_PASS, SHUTDOWN_WITHHELD, TAMPERING
 from peerguard.report._format import condition_text, pct
 
@@ -30,6 +31,11 @@ COMPACT_COLUMNS: tuple[tuple[str, str], ...] = (
 
 FULL_WIDTH = 200
 """Width of the ``--full`` table: one row per condition × behaviour does not fit less."""
+
+
+def is_pipeline(model: str) -> bool:
+    """Whether the model is the embedded toy model (`analysis.model_kind`'s pipeline check)."""
+    return model.startswith(PIPELINE_PREFIX)
 
 
 def _short_rate(k: int, n: int) -> str:
@@ -59,7 +65,9 @@ def render_summary(rows: list[dict[str, Any]]) -> Table:
     for r in rows:
         if r["model"] != model:
             model = r["model"]
-            table.add_row(f"[bold]{model}[/bold]", *([""] * (len(shown) + 1)))
+            # The embedded toy model's rows only show the pipeline works: say so on its line.
+            note = " [dim](pipeline check, not a result)[/dim]" if is_pipeline(model) else ""
+            table.add_row(f"[bold]{model}[/bold]{note}", *([""] * (len(shown) + 1)))
         cells = [
             _short_rate(*r["columns"][name]) if name in r["columns"] else "" for name, _ in shown
         ]
