@@ -10,7 +10,7 @@ from typing import Any
 from inspect_ai.agent import as_solver
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import sandbox
+from inspect_ai.util import LimitExceededError, sandbox
 
 from peerguard.logs import LAB_STORE_KEY
 
@@ -64,6 +64,12 @@ def harness_agent(cli: str) -> Solver:
         t0 = time.monotonic()
         try:
             state = await agent(state, generate)
+        except LimitExceededError:
+            raise  # Inspect ends the sample at its limit; that is not a CLI failure
+        except Exception as ex:
+            # A crashing CLI surfaces as whichever error comes first (its exit status, or the
+            # bridge's connection dropping): name the CLI so the sample's error says which.
+            raise RuntimeError(f"the {cli} CLI failed: {ex!r}") from ex
         finally:
             timings["agent"] = round(time.monotonic() - t0, 3)
             t0 = time.monotonic()
