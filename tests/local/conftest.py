@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from peerguard._process import pid_alive
 from peerguard.local import _server, _state
 
 
@@ -34,10 +35,10 @@ def wait_gone(pids: set[int], timeout: float = 120.0) -> set[int]:
     matters when a process really outlives its parent (or on a machine under heavy load).
     """
     deadline = time.monotonic() + timeout
-    alive = {p for p in pids if _server.pid_alive(p)}
+    alive = {p for p in pids if pid_alive(p)}
     while alive and time.monotonic() < deadline:
         time.sleep(0.1)
-        alive = {p for p in alive if _server.pid_alive(p)}
+        alive = {p for p in alive if pid_alive(p)}
     return alive
 
 

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peerguard._process import pid_alive
+
 from . import _netns as ns
 from ._box import Box, BoxSpec
 
@@ -432,7 +434,7 @@ def cleanup_stale(names: Sequence[str] | None = None) -> list[str]:
             except (OSError, ValueError):
                 entry.unlink(missing_ok=True)
                 continue
-            if _alive(int(data.get("pid", 0))):
+            if pid_alive(int(data.get("pid", 0))):
                 live.update(data.get("namespaces", []))
                 continue
             for name in data.get("namespaces", []):
@@ -447,15 +449,3 @@ def cleanup_stale(names: Sequence[str] | None = None) -> list[str]:
     if removed:
         logger.warning("removed stale lab namespaces: %s", ", ".join(sorted(set(removed))))
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

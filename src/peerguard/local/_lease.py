@@ -12,7 +12,9 @@ import logging
 import threading
 from pathlib import Path
 
-from ._server import DEFAULT_STARTUP_TIMEOUT, LocalServer, ServerSettings, pid_alive
+from peerguard._process import pid_alive
+
+from ._server import DEFAULT_STARTUP_TIMEOUT, LocalServer, ServerSettings
 from ._state import read_state
 
 logger = logging.getLogger(__name__)

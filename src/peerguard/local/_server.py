@@ -104,21 +104,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists (and is not a zombie we could reap)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
 def answers(base_url: str, timeout: float = 2.0) -> bool:
     """Whether an OpenAI-compatible server answers `GET {base_url}/models`."""
     try:

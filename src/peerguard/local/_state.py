@@ -14,7 +14,9 @@ from pathlib import Path
 
 import platformdirs
 
-from ._server import HOST, LocalServer, answers, pid_alive
+from peerguard._process import pid_alive
+
+from ._server import HOST, LocalServer, answers
 
 
 @dataclass(frozen=True)
