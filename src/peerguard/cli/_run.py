@@ -418,6 +418,19 @@ def run_command(
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
     if demo and matrix not in (None, "demo"):
         raise click.UsageError("--demo is --matrix demo; do not combine it with another matrix.")
+    rule = None
+    if target_ci is not None:
+        if harness:
+            # Adaptive rounds rebuild the simulated tasks; harness episodes are few and costly.
+            raise click.UsageError("--target-ci is for simulated runs; it takes no --harness.")
+        source = click.get_current_context().get_parameter_source("epochs")
+        if source is click.core.ParameterSource.COMMANDLINE:
+            # Silently ignoring a fixed epoch count would run a different design than asked.
+            raise click.UsageError("--target-ci chooses the rollouts itself; drop --epochs.")
+        try:
+            rule = StoppingRule(target_ci, max_epochs=max_epochs, first=first_epochs)
+        except ValueError as ex:
+            raise click.BadParameter(str(ex), param_hint="--target-ci") from ex
     task_args: dict[str, Any] = {
         "scenarios": list(scenarios),
         "conditions": parse_pairs(conditions, "--condition"),
@@ -441,28 +454,13 @@ def run_command(
         from peerguard.harness._task import build_harness_tasks
 
         try:
-            tasks = build_harness_tasks(
-                list(scenarios), parse_pairs(conditions, "--condition"), seed, harness
-            )
+            tasks = build_harness_tasks(list(scenarios), task_args["conditions"], seed, harness)
         except (ValueError, FileNotFoundError) as ex:
             raise click.UsageError(str(ex)) from ex
     else:
         tasks = build_tasks(**task_args)
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
     model_list = list(models) or [DEFAULT_MODEL]
-    rule = None
-    if target_ci is not None:
-        if harness:
-            # Adaptive rounds rebuild the simulated tasks; harness episodes are few and costly.
-            raise click.UsageError("--target-ci is for simulated runs; it takes no --harness.")
-        source = click.get_current_context().get_parameter_source("epochs")
-        if source is click.core.ParameterSource.COMMANDLINE:
-            # Silently ignoring a fixed epoch count would run a different design than asked.
-            raise click.UsageError("--target-ci chooses the rollouts itself; drop --epochs.")
-        try:
-            rule = StoppingRule(target_ci, max_epochs=max_epochs, first=first_epochs)
-        except ValueError as ex:
-            raise click.BadParameter(str(ex), param_hint="--target-ci") from ex
     _warn_if_long(tasks, model_list, max_epochs if rule else epochs, max_turns)
     if display is None and not sys.stdout.isatty():
         # Redirected output: one plain progress line per event instead of a silent live view.
