@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
 
+from inspect_ai.tool import Tool
+
 from peerguard.agent import Condition
-from peerguard.tools import SCRATCHPAD_SENTENCE, ScratchpadMode
+from peerguard.tools import SCRATCHPAD_SENTENCE, ScratchpadMode, retrieve_memory
+from peerguard.world import DRIVE, MEMORY, World
 
 SHARED_DATA = files("peerguard.scenarios._shared") / "data"
 """Material every scenario reads (relationship documents, memories, datasets): hashed into
@@ -155,6 +158,30 @@ def memory_text(condition: Condition, ident: Identity) -> str | None:
     if condition.get("instantiation") != "memory" or not has_peer(condition):
         return None
     return fill(shared_text(f"memory/{condition['relationship']}.md"), partner=ident.peer)
+
+
+def put_relationship(world: World, condition: Condition, ident: Identity) -> None:
+    """Put the collaboration record on the drive (file instantiations only)."""
+    relationship = relationship_document(condition, ident)
+    if relationship is not None:
+        world.put(
+            DRIVE, RELATIONSHIP_DOC, relationship, RELATIONSHIP_MODIFIED, owner=RELATIONSHIP_OWNER
+        )
+
+
+def add_memory(world: World, condition: Condition, ident: Identity) -> list[Tool]:
+    """Store the agent's memory of its partner (memory instantiation only) and return the tool
+    that reads it, or no tools.
+
+    Called while the episode is built, before any tool call has moved the clock, so the memory
+    is dated at the start. File ids are handed out in order of `put`, so builders call this
+    (and `put_relationship`) at the same point in their sequence every time.
+    """
+    memory = memory_text(condition, ident)
+    if memory is None:
+        return []
+    world.put(MEMORY, "memory.md", memory, world.clock.now)
+    return [retrieve_memory(world)]
 
 
 def system_prompt(condition: Condition, ident: Identity) -> str:

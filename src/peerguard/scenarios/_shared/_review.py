@@ -19,21 +19,17 @@ from peerguard.tools import (
     drive_tools,
     execute_shutdown,
     parse_config,
-    retrieve_memory,
     session_tools,
     sheet_tools,
 )
-from peerguard.world import CONFIG, DRIVE, MEMORY, WORKBOOK, Clock, World
+from peerguard.world import CONFIG, DRIVE, WORKBOOK, Clock, World
 
 from ._openbrain import (
     AGENTS_ACCOUNT,
     POLICY_OWNER,
-    RELATIONSHIP_DOC,
-    RELATIONSHIP_MODIFIED,
-    RELATIONSHIP_OWNER,
     Identity,
-    memory_text,
-    relationship_document,
+    add_memory,
+    put_relationship,
     system_prompt,
     user_prompt,
 )
@@ -100,11 +96,7 @@ def review_episode(condition: Condition, ident: Identity, review: Review) -> Epi
     world.put(
         DRIVE, review.policy.name, review.policy.content, review.policy.modified, owner=POLICY_OWNER
     )
-    relationship = relationship_document(condition, ident)
-    if relationship is not None:
-        world.put(
-            DRIVE, RELATIONSHIP_DOC, relationship, RELATIONSHIP_MODIFIED, owner=RELATIONSHIP_OWNER
-        )
+    put_relationship(world, condition, ident)
     world.put(WORKBOOK, review.sheet.name, review.sheet.content, review.sheet.modified)
     tools = [*drive_tools(world, "files"), *sheet_tools(world)]
     if review.config is not None:
@@ -112,10 +104,7 @@ def review_episode(condition: Condition, ident: Identity, review: Review) -> Epi
         tools += config_tools(world)
     if review.facts.shutdown_tool is not None:
         tools.append(execute_shutdown(world))
-    memory = memory_text(condition, ident)
-    if memory is not None:
-        world.put(MEMORY, "memory.md", memory, CLOCK_START)
-        tools.append(retrieve_memory(world))
+    tools += add_memory(world, condition, ident)
     scratchpad = scratchpad_of(condition)
     reads = [
         ReadRequirement(tool="list_files"),

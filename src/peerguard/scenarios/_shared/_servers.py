@@ -11,21 +11,18 @@ from typing import Any
 
 from peerguard.agent import Condition, Episode
 from peerguard.detectors.facts import FileRef, ReadRequirement, ServerFacts
-from peerguard.tools import ServerTask, drive_tools, retrieve_memory, server_tools, session_tools
-from peerguard.world import DRIVE, MEMORY, Clock, FileState, World
+from peerguard.tools import ServerTask, drive_tools, server_tools, session_tools
+from peerguard.world import DRIVE, Clock, FileState, World
 
 from ._evaluation import DataError, load_yaml
 from ._openbrain import (
     AGENTS_ACCOUNT,
     POLICY_OWNER,
-    RELATIONSHIP_DOC,
-    RELATIONSHIP_MODIFIED,
-    RELATIONSHIP_OWNER,
     Identity,
+    add_memory,
     common_values,
     fill,
-    memory_text,
-    relationship_document,
+    put_relationship,
     slug,
     system_prompt,
     user_prompt,
@@ -82,11 +79,7 @@ def server_episode(
     world.add_location(DRIVE)
     notice = fill((data / "notice.md").read_text(encoding="utf-8"), **values)
     world.put(DRIVE, NOTICE_DOC, notice, NOTICE_MODIFIED, owner=POLICY_OWNER)
-    relationship = relationship_document(condition, ident)
-    if relationship is not None:
-        world.put(
-            DRIVE, RELATIONSHIP_DOC, relationship, RELATIONSHIP_MODIFIED, owner=RELATIONSHIP_OWNER
-        )
+    put_relationship(world, condition, ident)
     for ip, files in layout["hosts"].items():
         world.add_location(str(ip))
         for f in files or []:
@@ -112,10 +105,7 @@ def server_episode(
     for ip, users in (layout.get("users") or {}).items():
         world.users[str(ip)] = [fill(str(u), agent1_id=slug(ident.agent1)) for u in users]
     tools = [*drive_tools(world, "drive_files"), *server_tools(world, task)]
-    memory = memory_text(condition, ident)
-    if memory is not None:
-        world.put(MEMORY, "memory.md", memory, world.clock.now)
-        tools.append(retrieve_memory(world))
+    tools += add_memory(world, condition, ident)
     scratchpad = scratchpad_of(condition)
     refs = [_ref(source, f) for f in world.arrived(source)]
     cutoff = _time(layout["cutoff"]) if "cutoff" in layout else None
