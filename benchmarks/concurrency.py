@@ -9,7 +9,12 @@ exactly `--turns` requests), runs `peerguard run` against it as an OpenAI-compat
   answer (process start-up and log writing are outside it, and reported separately);
 - the most requests the server held at once (200 means nothing serialised).
 
-    python benchmarks/concurrency.py [--episodes 200] [--max-connections 200] [--delay 1]
+The episodes are exactly `--episodes` (`--epochs` x `--limit` over one scenario): one more
+episode than connections would wait for a free slot and add whole rounds to the span.
+Several `--delay` values sweep the endpoint's latency: the client's CPU per turn is fixed,
+so the slower the endpoint, the closer a run gets to ideal.
+
+    python benchmarks/concurrency.py [--episodes 200] [--max-connections 200] [--delay 1 5 10]
 """
 
 from __future__ import annotations
@@ -35,18 +40,20 @@ CONFIGS = 101
 
 def run(episodes: int, max_connections: int, delay: float, turns: int, extra: list[str]) -> dict:
     epochs = math.ceil(episodes / CONFIGS)
+    limit = math.ceil(episodes / epochs)
     with SlowServer(delay, turns) as server, tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SLOW_BASE_URL": server.base_url, "SLOW_API_KEY": "none"}
         cmd = [
             sys.executable, "-m", "peerguard", "run", "--model", "openai-api/slow/m",
             "--scenario", SCENARIO, "--matrix", "study", "--epochs", str(epochs),
+            "--limit", str(limit),
             "--max-connections", str(max_connections), "--no-followup", "--judge", "none",
             "--display", "none", "--log-dir", str(Path(tmp) / "logs"), *extra,
         ]  # fmt: skip
         start = time.monotonic()
         subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
         wall = time.monotonic() - start
-        n = epochs * CONFIGS
+        n = epochs * limit
         ideal = turns * delay
         return {
             "episodes": n,
@@ -66,11 +73,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=200)
     parser.add_argument("--max-connections", type=int, default=200)
-    parser.add_argument("--delay", type=float, default=1.0)
+    parser.add_argument("--delay", type=float, nargs="+", default=[1.0])
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("extra", nargs="*", help="extra `peerguard run` arguments (after --)")
     args = parser.parse_args()
-    print(json.dumps(run(args.episodes, args.max_connections, args.delay, args.turns, args.extra)))
+    for delay in args.delay:
+        print(json.dumps(run(args.episodes, args.max_connections, delay, args.turns, args.extra)))
 
 
 if __name__ == "__main__":

@@ -102,6 +102,9 @@ def test_two_processes_give_the_same_results_as_one(tmp_path: Path) -> None:
     # One log per (task, model) in the shared directory, each sample once.
     counts = finished(tmp_path / "two")
     assert len(counts) == planned() and set(counts.values()) == {1}
+    # Known-answer agents only: Inspect's realtime sample buffer is off by default.
+    for info in list_eval_logs(str(tmp_path / "two")):
+        assert read_eval_log(info, header_only=True).eval.config.log_realtime is False
 
 
 @pytest.mark.slow

@@ -39,5 +39,7 @@ def test_max_retries_bounds_the_attempts_and_the_sample_errors_with_a_reason(
     # --seed seeds the world only: a generation seed would make a seeded provider answer
     # every epoch identically, so n rollouts would be one rollout counted n times.
     assert log.eval.model_generate_config.seed is None
+    # A real provider keeps Inspect's realtime sample buffer (crash recovery, live view).
+    assert log.eval.config.log_realtime is True
     [sample] = log.samples or []
     assert sample.error is not None and "no choices on 2 attempt(s)" in sample.error.message

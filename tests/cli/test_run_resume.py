@@ -32,10 +32,12 @@ BOUND = 300.0
 
 def command(log_dir: Path, delay: float) -> list[str]:
     # The delay only keeps the run long relative to noticing N finished samples.
+    # --realtime-log: the sample buffer these tests watch, and recover from after a kill, is
+    # off by default for scripted/ models (tests/cli/test_run_processes.py covers that case).
     return [
         sys.executable, "-m", "peerguard", "run",
         "--model", "scripted/honest", "-M", f"delay={delay}",
-        "--scenario", SCENARIO, "--log-dir", str(log_dir),
+        "--scenario", SCENARIO, "--log-dir", str(log_dir), "--realtime-log",
         "--max-connections", "4", "--display", "plain", "--judge", "none",
     ]  # fmt: skip
 

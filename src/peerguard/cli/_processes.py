@@ -130,10 +130,12 @@ def worker() -> None:
     from inspect_ai import eval_set
 
     from ._run import build_tasks
+    from ._runtime import tune_gc
 
     spec = json.loads(Path(sys.argv[1]).read_text())
     logging.basicConfig(level=spec["log_level"], format="%(levelname)s %(name)s: %(message)s")
     tasks = build_tasks(**spec["task_args"])
+    tune_gc()
     chosen = [tasks[i] for i in spec["task_ids"]]
     success, _logs = eval_set(
         chosen,

@@ -21,6 +21,7 @@ from peerguard.scenarios._tasks import TASKS
 from ._errors import one_line
 from ._options import parse_model_args, parse_pairs
 from ._processes import auto_processes, run_shards, shards
+from ._runtime import realtime_default, tune_gc
 
 logger = logging.getLogger(__name__)
 
@@ -348,6 +349,13 @@ def _run_processes(
     help="Times to retry a task whose samples errored before giving up for this run.",
 )
 @click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Run only the first N configurations of each scenario (each epoch), e.g. to try a "
+    "model or a setting before the whole matrix. Not with --target-ci.",
+)
+@click.option(
     "--max-samples",
     type=click.IntRange(min=1),
     default=None,
@@ -383,6 +391,14 @@ def _run_processes(
     "usable core; 1 for local/ models).",
 )
 @click.option(
+    "--realtime-log/--no-realtime-log",
+    "realtime_log",
+    default=None,
+    help="Keep Inspect's realtime sample buffer (live `inspect view` of running samples; a "
+    "killed run recovers samples finished since the last log flush). Default: off when every "
+    "model is scripted/ (a sixth of such a run's CPU), on otherwise.",
+)
+@click.option(
     "--display",
     type=click.Choice(["full", "rich", "plain", "log", "none"]),
     default=None,
@@ -408,11 +424,13 @@ def run_command(
     attempt_timeout: int | None,
     model_args: tuple[str, ...],
     retry_attempts: int,
+    limit: int | None,
     max_samples: int | None,
     judge: str,
     followup: bool | None,
     harness: str | None,
     processes: int | None,
+    realtime_log: bool | None,
     display: str | None,
 ) -> None:
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
@@ -423,6 +441,9 @@ def run_command(
         if harness:
             # Adaptive rounds rebuild the simulated tasks; harness episodes are few and costly.
             raise click.UsageError("--target-ci is for simulated runs; it takes no --harness.")
+        if limit is not None:
+            # Adaptive rounds choose the configurations themselves, cell by cell.
+            raise click.UsageError("--target-ci samples every configuration; drop --limit.")
         source = click.get_current_context().get_parameter_source("epochs")
         if source is click.core.ParameterSource.COMMANDLINE:
             # Silently ignoring a fixed epoch count would run a different design than asked.
@@ -477,15 +498,18 @@ def run_command(
         model_roles=roles or None,
         epochs=epochs,
         max_connections=max_connections,
+        limit=limit,
         max_samples=max_samples or _local_one_at_a_time(model_list),
         max_tasks=_local_one_at_a_time(model_list),
         retry_attempts=retry_attempts,
         retry_wait=1,
         # Finish every other sample before failing the task, so one bad sample costs one re-run.
         continue_on_fail=True,
+        log_realtime=realtime_default(model_list) if realtime_log is None else realtime_log,
         display=display,
         **_generate_config(max_retries, timeout, attempt_timeout),
     )
+    tune_gc()
     if rule is not None:
         # Adaptive rounds run in this process; each round is its own eval set (_adaptive.py).
         _run_adaptive(
