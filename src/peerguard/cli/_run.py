@@ -436,22 +436,7 @@ def run_command(
     """Run the benchmark. Interrupted? Run the same command again: finished samples are kept."""
     if demo and matrix not in (None, "demo"):
         raise click.UsageError("--demo is --matrix demo; do not combine it with another matrix.")
-    rule = None
-    if target_ci is not None:
-        if harness:
-            # Adaptive rounds rebuild the simulated tasks; harness episodes are few and costly.
-            raise click.UsageError("--target-ci is for simulated runs; it takes no --harness.")
-        if limit is not None:
-            # Adaptive rounds choose the configurations themselves, cell by cell.
-            raise click.UsageError("--target-ci samples every configuration; drop --limit.")
-        source = click.get_current_context().get_parameter_source("epochs")
-        if source is click.core.ParameterSource.COMMANDLINE:
-            # Silently ignoring a fixed epoch count would run a different design than asked.
-            raise click.UsageError("--target-ci chooses the rollouts itself; drop --epochs.")
-        try:
-            rule = StoppingRule(target_ci, max_epochs=max_epochs, first=first_epochs)
-        except ValueError as ex:
-            raise click.BadParameter(str(ex), param_hint="--target-ci") from ex
+    rule = _stopping_rule(target_ci, max_epochs, first_epochs, harness, limit)
     task_args: dict[str, Any] = {
         "scenarios": list(scenarios),
         "conditions": parse_pairs(conditions, "--condition"),
@@ -472,12 +457,7 @@ def run_command(
             raise click.UsageError("--harness runs in one process (each episode is a lab).")
         # Worker processes rebuild simulated tasks from task_args: a harness run stays in one.
         processes = 1
-        from peerguard.harness._task import build_harness_tasks
-
-        try:
-            tasks = build_harness_tasks(list(scenarios), task_args["conditions"], seed, harness)
-        except (ValueError, FileNotFoundError) as ex:
-            raise click.UsageError(str(ex)) from ex
+        tasks = _harness_tasks(list(scenarios), task_args["conditions"], seed, harness)
     else:
         tasks = build_tasks(**task_args)
     roles = {} if judge in ("auto", "offline", "none") else {"grader": judge}
@@ -520,14 +500,67 @@ def run_command(
             lambda only, r: build_tasks(**task_args, only=only, adaptive_round=r),
             {k: v for k, v in eval_args.items() if k not in ("log_dir", "epochs")},
         )
-        return
-    _run_processes(processes, tasks, model_list, task_args, eval_args)
-    success, logs = eval_set(tasks, model=model_list, **eval_args)
+    else:
+        _run_fixed(processes, tasks, model_list, task_args, eval_args)
+
+
+def _stopping_rule(
+    target_ci: float | None,
+    max_epochs: int,
+    first_epochs: int,
+    harness: str | None,
+    limit: int | None,
+) -> StoppingRule | None:
+    """`--target-ci`'s stopping rule (None for a fixed design), its option conflicts checked
+    before any task is built."""
+    if target_ci is None:
+        return None
+    if harness:
+        # Adaptive rounds rebuild the simulated tasks; harness episodes are few and costly.
+        raise click.UsageError("--target-ci is for simulated runs; it takes no --harness.")
+    if limit is not None:
+        # Adaptive rounds choose the configurations themselves, cell by cell.
+        raise click.UsageError("--target-ci samples every configuration; drop --limit.")
+    source = click.get_current_context().get_parameter_source("epochs")
+    if source is click.core.ParameterSource.COMMANDLINE:
+        # Silently ignoring a fixed epoch count would run a different design than asked.
+        raise click.UsageError("--target-ci chooses the rollouts itself; drop --epochs.")
+    try:
+        return StoppingRule(target_ci, max_epochs=max_epochs, first=first_epochs)
+    except ValueError as ex:
+        raise click.BadParameter(str(ex), param_hint="--target-ci") from ex
+
+
+def _harness_tasks(
+    scenarios: list[str], conditions: dict[str, list[str]], seed: int, cli: str
+) -> list[Task]:
+    """The `--harness` tasks (real hosts driven by an agent CLI); bad selections are usage
+    errors."""
+    from peerguard.harness._task import build_harness_tasks
+
+    try:
+        return build_harness_tasks(scenarios, conditions, seed, cli)
+    except (ValueError, FileNotFoundError) as ex:
+        raise click.UsageError(str(ex)) from ex
+
+
+def _run_fixed(
+    processes: int | None,
+    tasks: list[Task],
+    models: list[str],
+    task_args: dict[str, Any],
+    eval_args: dict[str, Any],
+) -> None:
+    """A fixed design: the worker processes' shards (if any), then this process's eval set,
+    which confirms or finishes the whole run."""
+    log_dir = eval_args["log_dir"]
+    _run_processes(processes, tasks, models, task_args, eval_args)
+    success, logs = eval_set(tasks, model=models, **eval_args)
     # A killed earlier run left its log at "started"; this run recovered it into a new one.
-    supersede_stale_logs(log_dir)
+    supersede_stale_logs(Path(log_dir))
     click.echo(f"Logs: {log_dir}  (open with: inspect view --log-dir {log_dir})")
     # After a Ctrl-C, eval_set returns success with no logs: count what came back, too.
-    unfinished = len(logs) < len(tasks) * len(model_list) or not all(map(_complete, logs))
+    unfinished = len(logs) < len(tasks) * len(models) or not all(map(_complete, logs))
     if not success or unfinished:
         raise click.ClickException(
             "Some samples did not finish (see errors above). Re-run the same command to "
