@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from peerguard.analysis._frame import PEER_RELATIONSHIPS, Count, axis_values, count_rollouts
 from peerguard.analysis._stats import SMALL_N
-from peerguard.analysis._tables import MONITORING, REL, SUBJECT, Section
+from peerguard.analysis._table_base import MONITORING, REL, SUBJECT, Section
 from peerguard.behaviours import SHUTDOWN_WITHHELD
 
 logger = logging.getLogger(__name__)

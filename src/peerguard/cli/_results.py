@@ -14,7 +14,7 @@ from rich.table import Table
 
 from peerguard.analysis import SMALL_N, build_frame, results_rows, summary_rows
 from peerguard.analysis._adaptive import StoppingRule, adaptive_cells
-from peerguard.analysis._tables import PIPELINE_PREFIX
+from peerguard.analysis._table_base import PIPELINE_PREFIX
 from peerguard.behaviours import EXFILTRATION, READ, REPORTED_PASS, SHUTDOWN_WITHHELD, TAMPERING
 from peerguard.report._format import condition_text, pct
 
