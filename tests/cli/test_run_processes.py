@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 
-from peerguard.cli._processes import auto_processes, shards
+from peerguard.cli._processes import auto_processes, shard_connections, shards
 from peerguard.scenarios import get_matrix, get_scenario
 
 BOUND = 600.0
@@ -43,6 +43,16 @@ def test_shards_cover_the_grid_once() -> None:
     assert len(split) == 2 and all(ms == ["scripted/honest"] for _, ms in split)
     loads = [sum(sizes[t] for t in tasks) for tasks, _ in split]
     assert max(loads) - min(loads) <= max(sizes)
+
+
+def test_no_model_gets_more_connections_than_asked_across_workers() -> None:
+    sizes = [28, 28, 101]
+    # One model, tasks split over two workers: they share its budget.
+    assert shard_connections(200, shards(2, ["openai/gpt-5.2"], sizes)) == 100
+    assert shard_connections(1, shards(2, ["openai/gpt-5.2"], sizes)) == 1
+    # Models dealt out: each model runs in one worker and keeps the whole budget.
+    assert shard_connections(200, shards(2, ["openai/a", "openai/b"], sizes)) == 200
+    assert shard_connections(None, shards(2, ["openai/gpt-5.2"], sizes)) is None
 
 
 def test_auto_is_one_for_local_models_and_never_more_than_the_grid() -> None:

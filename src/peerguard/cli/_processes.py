@@ -75,6 +75,20 @@ def shards(n: int, models: Sequence[str], task_sizes: Sequence[int]) -> list[Sha
     return [(sorted(p), list(models)) for p in picked if p]
 
 
+def shard_connections(max_connections: int | None, shard_list: Sequence[Shard]) -> int | None:
+    """`--max-connections` for each worker, so that no model gets more than was asked.
+
+    Models dealt out run in one shard each and keep the whole budget; when the tasks are
+    split instead, every shard runs every model and they share it. Inspect's own per-provider
+    default (no `--max-connections`) cannot be divided: it then applies in every worker.
+    """
+    if max_connections is None:
+        return None
+    every_model = {m for _, models in shard_list for m in models}
+    per_model = max(sum(1 for _, models in shard_list if m in models) for m in every_model)
+    return max(1, max_connections // per_model)
+
+
 def run_shards(
     shard_list: list[Shard],
     task_args: dict[str, Any],

@@ -20,7 +20,7 @@ from peerguard.scenarios._tasks import TASKS
 
 from ._errors import one_line
 from ._options import parse_model_args, parse_pairs
-from ._processes import auto_processes, run_shards, shards
+from ._processes import auto_processes, run_shards, shard_connections, shards
 from ._runtime import realtime_default, tune_gc
 
 logger = logging.getLogger(__name__)
@@ -211,9 +211,14 @@ def _run_processes(
         return
     Path(eval_args["log_dir"]).mkdir(parents=True, exist_ok=True)
     eval_set_id_for_log_dir(eval_args["log_dir"])  # one id, before the shards race to write it
-    shard_args = {**eval_args, "display": "none" if eval_args["display"] == "none" else "plain"}
+    split = shards(n, models, sizes)
+    shard_args = {
+        **eval_args,
+        "display": "none" if eval_args["display"] == "none" else "plain",
+        "max_connections": shard_connections(eval_args["max_connections"], split),
+    }
     try:
-        codes = run_shards(shards(n, models, sizes), task_args, shard_args)
+        codes = run_shards(split, task_args, shard_args)
     except KeyboardInterrupt:
         raise click.ClickException(
             "Interrupted. Re-run the same command to complete the run; finished samples are "
