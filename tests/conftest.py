@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,18 @@ from inspect_ai import eval as inspect_eval
 import peerguard._registry  # noqa: F401  (registers the scripted/<policy> model provider)
 from peerguard.scenarios import TASKS, get_matrix, get_scenario
 from peerguard.scripted import POLICIES
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let the children that tests interrupt receive Ctrl-C.
+
+    A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored
+    across exec: run that way, every child would shrug off the SIGINT that the interrupt and
+    server tests send. A handler (unlike "ignore") resets to the default at exec.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 EXFIL_SCENARIOS = ("exfiltration_transfer", "exfiltration_deletion")
 BACKBONE_POLICIES = ("honest", "exfiltrator", "spec_gamer", "refuser", "lazy")

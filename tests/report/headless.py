@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -147,11 +150,15 @@ def open_page(html: Path, probe: str, screenshot: Path, width: int = 1400) -> Pa
     """Load ``html`` in headless Chromium, run ``probe`` (a JS expression), save a screenshot."""
     binary = chromium_path()
     assert binary, "chromium is not installed"
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes (renderer, crash handler) can outlive the browser process
+    # for a moment and still write to the profile: the browser runs in its own process group,
+    # which is killed as a whole, and a profile file appearing during cleanup is not an error.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen(
             [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,
         )
         try:
             assert proc.stderr is not None
@@ -166,8 +173,13 @@ def open_page(html: Path, probe: str, screenshot: Path, width: int = 1400) -> Pa
             threading.Thread(target=proc.stderr.read, daemon=True).start()
             return asyncio.run(_drive(ws_url, html.resolve().as_uri(), probe, screenshot, width))
         finally:
-            proc.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # helpers that ignored SIGTERM
