@@ -16,6 +16,7 @@ from inspect_ai.log import list_eval_logs, read_eval_log
 from peerguard.analysis import build_frame
 from peerguard.analysis._adaptive import StoppingRule, cell_statuses
 from peerguard.behaviours import EXFILTRATION
+from peerguard.cli import main
 from peerguard.cli._results import results
 from peerguard.cli._run import run_command
 from peerguard.logs import ADAPTIVE_KEY
@@ -121,4 +122,32 @@ def test_another_rule_in_the_same_log_dir_is_refused(tmp_path: Path) -> None:
     _run(tmp_path, "--max-epochs", "4")
     result = CliRunner().invoke(run_command, [*ADAPTIVE, "--log-dir", str(tmp_path)])
     assert result.exit_code == 2
-    assert "another rule" in result.output
+    assert "another sampling design" in result.output and "max_epochs=4" in result.output
+
+
+FIXED = [*ADAPTIVE[: ADAPTIVE.index("--target-ci")], "--epochs", "2"]
+"""The same cells as `ADAPTIVE`, as a fixed design of 2 rollouts each."""
+
+
+def test_a_fixed_and_an_adaptive_run_never_share_a_log_dir(tmp_path: Path) -> None:
+    fixed, adaptive = tmp_path / "fixed", tmp_path / "adaptive"
+    done = CliRunner().invoke(run_command, [*FIXED, "--log-dir", str(fixed)])
+    assert done.exit_code == 0, done.output
+    _run(adaptive)
+    fixed_logs = sorted(fixed.glob("*.eval"))
+
+    # Either design refuses a directory holding the other's logs, before running anything.
+    into_fixed = CliRunner().invoke(run_command, [*ADAPTIVE, "--log-dir", str(fixed)])
+    assert into_fixed.exit_code == 2
+    assert "another sampling design: fixed" in into_fixed.output
+    assert sorted(fixed.glob("*.eval")) == fixed_logs
+    into_adaptive = CliRunner().invoke(run_command, [*FIXED, "--log-dir", str(adaptive)])
+    assert into_adaptive.exit_code == 2
+    assert "This run is fixed" in into_adaptive.output
+
+    # Logs mixed by hand: results refuse to pool them (both runs' epochs start at 1).
+    for log in adaptive.glob("*.eval"):
+        (fixed / log.name).write_bytes(log.read_bytes())
+    mixed = CliRunner().invoke(main, ["results", str(fixed), "--json"])
+    assert mixed.exit_code == 2
+    assert "mix sampling designs" in mixed.output and "fixed (" in mixed.output

@@ -62,6 +62,7 @@ from peerguard.logs import (
     ADAPTIVE_KEY,
     LoggedSample,
     LogSet,
+    check_one_design,
     is_flagged,
     iter_samples,
     read_logs,
@@ -214,8 +215,12 @@ def build_frame(source: str | Path | Sequence[str | Path]) -> pd.DataFrame:
     Returns:
         The frame, with the columns described in this module's docstring.
         Empty (with those columns) when there are no logs.
+
+    Raises:
+        MixedDesignsError: the logs mix a fixed and an adaptive run, or two adaptive rules.
     """
     found = read_logs(source)
+    check_one_design(found)
     records: list[dict[str, Any]] = []
     for candidate in iter_samples(found):
         known = found.scored.get((candidate.log.eval.task, candidate.log.eval.model), [])
@@ -236,8 +241,7 @@ def build_frame(source: str | Path | Sequence[str | Path]) -> pd.DataFrame:
     frame.attrs["log_files"] = found.files
     rules = _adaptive_rules(found)
     if rules:
-        if len(rules) > 1:
-            logger.warning("logs of %d different adaptive rules; reporting the first", len(rules))
+        # One at most: two rules are two designs, refused above.
         frame.attrs[ADAPTIVE_KEY] = rules[0]
     logger.info("built frame: %d rows from %d samples", len(frame), len(found.samples))
     return frame

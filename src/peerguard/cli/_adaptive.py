@@ -27,7 +27,6 @@ from peerguard.analysis._adaptive import (
     StoppingRule,
     cell_statuses,
     driving_column,
-    run_rule,
 )
 from peerguard.logs import ADAPTIVE_KEY
 from peerguard.logs._stale import supersede_stale_logs
@@ -108,7 +107,6 @@ def run_adaptive(
     missing = sorted(sid for sid, col in columns.items() if col is None)
     if missing:
         raise click.UsageError(f"--target-ci: no study column drives {', '.join(missing)}")
-    _check_same_rule(log_dir, rule)
     looks = rule.checkpoints
     logged_as: dict[str, str] = {}
     for r, n_r in enumerate(looks, start=1):
@@ -167,19 +165,6 @@ def _logged_names(models: list[str], logs: list[EvalLog]) -> dict[str, str]:
     if len(models) == 1 and len(logged) == 1:
         return {models[0]: next(iter(logged))}
     return {m: m for m in models if m in logged}
-
-
-def _check_same_rule(log_dir: Path, rule: StoppingRule) -> None:
-    """Refuse to continue an adaptive run in `log_dir` under a different rule (its rounds would
-    be taken as done and replayed with the wrong checkpoints)."""
-    if not log_dir.exists():
-        return
-    stored = run_rule(build_frame(log_dir))
-    if stored is not None and stored != rule:
-        raise click.UsageError(
-            f"{log_dir} holds an adaptive run with another rule ({stored.describe()}). "
-            "Use a new --log-dir, or the same --target-ci/--first-epochs/--max-epochs."
-        )
 
 
 def _statuses(

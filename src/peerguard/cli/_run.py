@@ -14,6 +14,7 @@ from inspect_ai.log import EvalLog
 
 from peerguard.analysis._adaptive import StoppingRule
 from peerguard.harness._clis import CLIS
+from peerguard.logs import ADAPTIVE_KEY, FIXED_DESIGN, designs_in, sampling_design
 from peerguard.logs._stale import supersede_stale_logs
 from peerguard.scenarios import MATRICES, SCENARIOS, get_matrix, get_scenario
 from peerguard.scenarios._tasks import TASKS
@@ -473,6 +474,7 @@ def run_command(
         display = "plain"
     provider_args = parse_model_args(model_args)
     _check_models(model_list, provider_args)
+    _check_design(log_dir, rule)
     supersede_stale_logs(log_dir)
     # Inspect takes the base URL as its own argument; inside model_args it is passed twice.
     base_url = provider_args.pop("base_url", None)
@@ -507,6 +509,21 @@ def run_command(
         )
     else:
         _run_fixed(processes, tasks, model_list, task_args, eval_args)
+
+
+def _check_design(log_dir: Path, rule: StoppingRule | None) -> None:
+    """Refuse to add rollouts of one sampling design to a directory that holds another's:
+    a fixed and an adaptive run (or two adaptive rules) number their epochs from 1 alike, and
+    results would pool them into rates that neither design's intervals describe."""
+    design = FIXED_DESIGN if rule is None else sampling_design({ADAPTIVE_KEY: rule.to_metadata()})
+    others = {d: f for d, f in designs_in(log_dir).items() if d != design}
+    if others:
+        held = "; ".join(f"{d} ({f})" for d, f in sorted(others.items()))
+        raise click.UsageError(
+            f"--log-dir {log_dir} already holds logs of another sampling design: {held}. "
+            f"This run is {design}; rollouts of two designs cannot be pooled, so give it its "
+            "own --log-dir (or re-run the original command to resume that run)."
+        )
 
 
 def _stopping_rule(

@@ -27,6 +27,25 @@ def epoch_offset(eval_metadata: dict[str, Any] | None) -> int:
     return offset if isinstance(offset, int) and not isinstance(offset, bool) else 0
 
 
+FIXED_DESIGN = "fixed"
+"""The sampling design of a log without `ADAPTIVE_KEY`: the same epochs for every configuration."""
+
+
+def sampling_design(eval_metadata: dict[str, Any] | None) -> str:
+    """A log's sampling design, as a label two logs share iff their rollouts may be pooled.
+
+    ``fixed``, or ``adaptive`` with its stopping rule (the round and epoch offset left out:
+    the rounds of one adaptive run share a design). A fixed run's epochs and an adaptive
+    run's both start at 1, and the stopping rule's intervals are only valid over the rollouts
+    it chose, so rollouts of two designs must never be pooled into one rate.
+    """
+    adaptive = (eval_metadata or {}).get(ADAPTIVE_KEY)
+    if not isinstance(adaptive, dict):
+        return FIXED_DESIGN
+    rule = {k: v for k, v in sorted(adaptive.items()) if k not in ("round", "epoch_offset")}
+    return "adaptive " + ", ".join(f"{k}={v}" for k, v in rule.items())
+
+
 LAB_STORE_KEY = "peerguard:lab"
 """Where a harness episode (docs/harness.md) saves its facts and the hosts' final holdings."""
 

@@ -15,12 +15,16 @@ from pathlib import Path
 
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 
-from ._contract import epoch_offset
+from ._contract import epoch_offset, sampling_design
 
 logger = logging.getLogger(__name__)
 
 _HEAVY_FIELDS = {"messages", "events", "store", "attachments"}
 _STATUS_RANK = {"success": 0, "cancelled": 1, "error": 2, "started": 3}
+
+
+class MixedDesignsError(ValueError):
+    """The logs hold rollouts of more than one sampling design, which no rate may pool."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,14 @@ class LogSet:
     """Files not used, one entry each, with the reason."""
     files: int = 0
     """Log files read successfully."""
+    designs: dict[str, str] = field(default_factory=dict)
+    """Sampling design (`sampling_design`) -> the first log file of that design."""
+
+    def mixed_designs(self) -> str | None:
+        """What is mixed, if the logs hold more than one sampling design, else None."""
+        if len(self.designs) < 2:
+            return None
+        return "; ".join(f"{design} ({file})" for design, file in sorted(self.designs.items()))
 
 
 def log_files(source: str | Path | Sequence[str | Path]) -> list[str]:
@@ -157,6 +169,7 @@ def _add(
     log: EvalLog,
     file: str,
 ) -> None:
+    found.designs.setdefault(sampling_design(log.eval.metadata), file)
     names = found.scored.setdefault((log.eval.task, log.eval.model), [])
     for sample in log.samples or []:
         for name in sample.scores or {}:
@@ -166,6 +179,32 @@ def _add(
         key = candidate.key()
         if key not in best or candidate.rank() < best[key].rank():
             best[key] = candidate
+
+
+def check_one_design(found: LogSet) -> None:
+    """Raise `MixedDesignsError` if `found` mixes sampling designs (`sampling_design`)."""
+    mixed = found.mixed_designs()
+    if mixed:
+        raise MixedDesignsError(
+            f"the logs mix sampling designs, whose rollouts cannot be pooled into one rate: "
+            f"{mixed}. Keep each design in its own log directory (docs/adaptive.md)."
+        )
+
+
+def designs_in(log_dir: str | Path) -> dict[str, str]:
+    """Sampling design -> first file, over the peerguard logs already in `log_dir` (headers
+    only, so cheap; unreadable and foreign files are left to the readers that report them)."""
+    found: dict[str, str] = {}
+    if not Path(log_dir).is_dir():
+        return found
+    for file in log_files(log_dir):
+        try:
+            log = read_eval_log(file, header_only=True)
+        except Exception:  # a broken file is for the results to report, not for this check
+            continue
+        if is_peerguard_log(log):
+            found.setdefault(sampling_design(log.eval.metadata), file)
+    return found
 
 
 def _first(ex: BaseException) -> str:
